@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# gmem-pool: build a 6.12 kernel with the project applied and test it in QEMU.
+#
+#   make check   build everything, run every test, print "N passed, N failed"
+#   make demo    boot the patched kernel and show the pool
+#
+# Variables: KSRC=/path/to/6.12 tree (copied, never modified; default:
+# Debian's linux-source-6.12), BUILD=dir (default ./build), JOBS=n,
+# ONLY=glob (run only the plan entries whose name matches).
+
+PROJECT  := $(CURDIR)
+BUILD    ?= $(CURDIR)/build
+TREE     := $(BUILD)/linux
+JOBS     ?= $(shell nproc)
+FRAGMENT := $(PROJECT)/config/gmem-pool.config
+INITRD   := $(BUILD)/initramfs.cpio.gz
+KVMST    := $(TREE)/tools/testing/selftests/kvm
+SELFTESTS = $(shell sed -e '/^\#/d' -e '/^$$/d' $(PROJECT)/tests/selftests)
+KMAKE    := $(MAKE) -C $(TREE) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
+export KSRC
+
+.PHONY: all build deps tree apply config kernel headers selftests initramfs \
+	check demo clean help
+
+all: build
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@$(PROJECT)/scripts/deps.sh
+
+tree: deps
+	@$(PROJECT)/scripts/prepare-tree.sh $(TREE)
+
+apply: tree
+	@$(PROJECT)/scripts/apply-project.sh $(PROJECT) $(TREE)
+
+# Re-merge the fragment whenever it (or a Kconfig file we patch) changed.
+$(TREE)/.config: $(FRAGMENT) $(wildcard $(PROJECT)/*/Kconfig* $(PROJECT)/*/*/Kconfig* $(PROJECT)/*/*/*/Kconfig*) | apply
+	@echo "  CONFIG  tinyconfig + $(notdir $(FRAGMENT))"
+	@$(PROJECT)/scripts/configure.sh $(TREE) $(FRAGMENT)
+
+config: apply $(TREE)/.config
+
+kernel: config
+	@echo "  BUILD   bzImage"
+	@+$(KMAKE) -s bzImage
+
+headers: kernel
+	@+$(MAKE) -C $(TREE) -s ARCH=x86_64 headers_install
+
+selftests: headers
+	@echo "  BUILD   kvm selftests: $(SELFTESTS)"
+	@+$(MAKE) -C $(KVMST) -s -j$(JOBS) EXTRA_CFLAGS=-static \
+		$(addprefix $(KVMST)/,$(SELFTESTS))
+
+initramfs: selftests
+	@$(PROJECT)/scripts/mkinitramfs.sh $(PROJECT) $(TREE) $(INITRD)
+
+build: initramfs
+
+check: build
+	@$(PROJECT)/scripts/run-plan.sh $(PROJECT) $(BUILD) $(PROJECT)/tests/plan "$(ONLY)"
+
+demo: build
+	@$(PROJECT)/scripts/demo.sh $(PROJECT) $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gmem carveout: boot-time pools of host RAM for guest_memfd.
+ *
+ * The pools are carved out of memblock before the memmap is built, so their
+ * memory has no struct page, is absent from the kernel direct map and is only
+ * ever handed out in whole chunks (2 MiB or 1 GiB, chosen at boot).  A chunk
+ * is named by its first pfn; users must treat those pfns as non-refcounted.
+ */
+#ifndef _LINUX_GMEM_CARVEOUT_H
+#define _LINUX_GMEM_CARVEOUT_H
+
+#include <linux/types.h>
+#include <linux/errno.h>
+
+/* Owner id of a chunk that no file holds. */
+#define GMEM_CHUNK_OWNER_NONE	0U
+
+/**
+ * typedef gmem_chunk_fn - callback of gmem_carveout_for_each_chunk()
+ * @pfn: first pfn of a chunk that @owner holds
+ * @owner: owner id the chunk was allocated with
+ * @arg: the caller's cookie
+ *
+ * Return: 0 to continue, anything else stops the walk and is returned.
+ */
+typedef int (*gmem_chunk_fn)(unsigned long pfn, u32 owner, void *arg);
+
+#ifdef CONFIG_GMEM_CARVEOUT
+
+unsigned int gmem_carveout_chunk_order(void);
+bool gmem_carveout_node_has_pool(int nid);
+int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
+void gmem_carveout_free(unsigned long pfn, u32 owner);
+int gmem_carveout_zero_chunk(unsigned long pfn);
+bool gmem_carveout_pfn_in_pool(unsigned long pfn);
+int gmem_carveout_pfn_to_nid(unsigned long pfn);
+int gmem_carveout_for_each_chunk(int nid, u32 owner, gmem_chunk_fn fn,
+				 void *arg);
+
+#else /* !CONFIG_GMEM_CARVEOUT */
+
+static inline unsigned int gmem_carveout_chunk_order(void)
+{
+	return 0;
+}
+
+static inline bool gmem_carveout_node_has_pool(int nid)
+{
+	return false;
+}
+
+static inline int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void gmem_carveout_free(unsigned long pfn, u32 owner)
+{
+}
+
+static inline int gmem_carveout_zero_chunk(unsigned long pfn)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool gmem_carveout_pfn_in_pool(unsigned long pfn)
+{
+	return false;
+}
+
+static inline int gmem_carveout_pfn_to_nid(unsigned long pfn)
+{
+	return -EINVAL;
+}
+
+static inline int gmem_carveout_for_each_chunk(int nid, u32 owner,
+					       gmem_chunk_fn fn, void *arg)
+{
+	return 0;
+}
+
+#endif /* CONFIG_GMEM_CARVEOUT */
+
+#endif /* _LINUX_GMEM_CARVEOUT_H */
