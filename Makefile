@@ -61,7 +61,10 @@ initramfs: selftests
 
 build: initramfs
 
-check: build
+# A build that fails is one failed test, so the summary line is always last.
+check:
+	@$(MAKE) --no-print-directory build || \
+		{ echo "FAIL  build (see the messages above)"; echo "0 passed, 1 failed"; exit 1; }
 	@$(PROJECT)/scripts/run-plan.sh $(PROJECT) $(BUILD) $(PROJECT)/tests/plan "$(ONLY)"
 
 demo: build

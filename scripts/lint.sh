@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh PROJECT TREE WHAT
+#
+# WHAT=checkpatch: scripts/checkpatch.pl --strict on the whole project as one
+#   diff against the base tree (new files and every <path>.patch); any error,
+#   warning or check fails.
+# WHAT=kernel-doc: scripts/kernel-doc -none on every new C source and header;
+#   any warning fails.
+# Prints "N passed, N failed" as its last line (one test per file checked).
+set -uo pipefail
+
+PROJECT=$(cd "$1" && pwd)
+TREE=$(cd "$2" && pwd)
+WHAT=$3
+BUILD=$(dirname "$TREE")
+PRISTINE=$BUILD/pristine
+passed=0 failed=0
+
+# project_files: the kernel files the project adds or changes, as tree paths.
+project_files() {
+	sort -u "$BUILD/applied.list"
+}
+
+file_diff() {
+	local f=$1 old=/dev/null
+	[ -e "$PRISTINE/$f" ] && old=$PRISTINE/$f
+	diff -u --label "a/$f" --label "b/$f" "$old" "$TREE/$f"
+}
+
+judge() {
+	local name=$1 out=$2
+	if [ -s "$out" ]; then
+		echo "FAIL  lint: $WHAT $name"
+		sed 's/^/      | /' "$out"
+		failed=$((failed + 1))
+	else
+		echo "PASS  lint: $WHAT $name"
+		passed=$((passed + 1))
+	fi
+}
+
+out=$(mktemp)
+cd "$TREE"
+case $WHAT in
+checkpatch)
+	# Each file is checked as its own diff, so a new file never comes with
+	# its MAINTAINERS hunk: FILE_PATH_CHANGES is the one check left out
+	# here (MAINTAINERS.patch lists every file; the exported series of
+	# `make patches` is checked whole).
+	while read -r f; do
+		file_diff "$f" > "$out.diff"
+		[ -s "$out.diff" ] || continue
+		scripts/checkpatch.pl --strict --no-signoff --quiet --no-summary \
+			--ignore FILE_PATH_CHANGES "$out.diff" > "$out" 2>&1
+		judge "$f" "$out"
+	done < <(project_files)
+	;;
+kernel-doc)
+	while read -r f; do
+		scripts/kernel-doc -none -Wall "$f" > "$out" 2>&1
+		judge "$f" "$out"
+	done < <(project_files | grep -E '\.[ch]$' || true)
+	;;
+*)
+	echo "lint: unknown check $WHAT" >&2
+	exit 2
+	;;
+esac
+rm -f "$out" "$out.diff"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
