@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Encoder, validator and accessors of the gmem pool hand-over record, whose
+ * format is in include/linux/gmem_handover_abi.h.  The code allocates
+ * nothing and prints nothing: callers pass every buffer and decide what to
+ * log, so the same file also builds in userspace (tests/host).
+ */
+#ifndef __MM_GMEM_HANDOVER_RECORD_H__
+#define __MM_GMEM_HANDOVER_RECORD_H__
+
+#include <linux/gmem_handover_abi.h>
+#include <linux/types.h>
+
+/**
+ * enum gmem_handover_reason - why a record was refused
+ * @GMEM_HO_OK: nothing wrong.
+ * @GMEM_HO_BAD_BUFFER: the buffer does not start on an 8-byte boundary.
+ * @GMEM_HO_TOO_SHORT: the buffer cannot hold the header.
+ * @GMEM_HO_BAD_MAGIC: wrong magic.
+ * @GMEM_HO_BAD_VERSION: unknown format version.
+ * @GMEM_HO_BAD_COMPATIBLE: compatible string differs.
+ * @GMEM_HO_BAD_HEADER_SIZE: header size is not the one of this version.
+ * @GMEM_HO_BAD_FLAGS: unknown header flags.
+ * @GMEM_HO_BAD_LENGTH: total length below the header or past the buffer.
+ * @GMEM_HO_BAD_CHECKSUM: checksum mismatch.
+ * @GMEM_HO_BAD_COUNTS: node, file or slot count out of bounds.
+ * @GMEM_HO_BAD_SECTION: a section is misaligned, overlaps another or runs
+ *	past the total length.
+ * @GMEM_HO_BAD_NODE: a node entry is malformed (shift, alignment, bounds).
+ * @GMEM_HO_NODE_OVERLAP: two pools overlap.
+ * @GMEM_HO_DUP_NID: node ids repeat or are not in ascending order.
+ * @GMEM_HO_SCRATCH_SMALL: the caller's scratch bitmap is too small.
+ * @GMEM_HO_BAD_TOKEN: zero token.
+ * @GMEM_HO_DUP_TOKEN: tokens repeat or are not in ascending order.
+ * @GMEM_HO_BAD_FILE_NODE: a file names a node the record does not have.
+ * @GMEM_HO_BAD_FILE_SIZE: file size is not its slot count times chunk size.
+ * @GMEM_HO_BAD_FILE_SLOTS: file slot range empty, out of the table or not
+ *	following the previous file's.
+ * @GMEM_HO_BAD_CHUNK: a slot names a chunk beyond its node's pool.
+ * @GMEM_HO_DUP_CHUNK: a chunk is owned twice.
+ * @GMEM_HO_LAYOUT_NODE_MISSING: a node of the record has no pool now.
+ * @GMEM_HO_LAYOUT_CHUNK_SIZE: a pool's chunk size changed.
+ * @GMEM_HO_LAYOUT_PLACEMENT: a pool's base, size or chunks changed.
+ * @GMEM_HO_NR_REASONS: number of reasons.
+ */
+enum gmem_handover_reason {
+	GMEM_HO_OK,
+	GMEM_HO_BAD_BUFFER,
+	GMEM_HO_TOO_SHORT,
+	GMEM_HO_BAD_MAGIC,
+	GMEM_HO_BAD_VERSION,
+	GMEM_HO_BAD_COMPATIBLE,
+	GMEM_HO_BAD_HEADER_SIZE,
+	GMEM_HO_BAD_FLAGS,
+	GMEM_HO_BAD_LENGTH,
+	GMEM_HO_BAD_CHECKSUM,
+	GMEM_HO_BAD_COUNTS,
+	GMEM_HO_BAD_SECTION,
+	GMEM_HO_BAD_NODE,
+	GMEM_HO_NODE_OVERLAP,
+	GMEM_HO_DUP_NID,
+	GMEM_HO_SCRATCH_SMALL,
+	GMEM_HO_BAD_TOKEN,
+	GMEM_HO_DUP_TOKEN,
+	GMEM_HO_BAD_FILE_NODE,
+	GMEM_HO_BAD_FILE_SIZE,
+	GMEM_HO_BAD_FILE_SLOTS,
+	GMEM_HO_BAD_CHUNK,
+	GMEM_HO_DUP_CHUNK,
+	GMEM_HO_LAYOUT_NODE_MISSING,
+	GMEM_HO_LAYOUT_CHUNK_SIZE,
+	GMEM_HO_LAYOUT_PLACEMENT,
+	GMEM_HO_NR_REASONS
+};
+
+/**
+ * struct gmem_handover_error - what was wrong, and where
+ * @reason: the first rule the record broke.
+ * @node: index of the offending node entry, or the nid for chunk errors.
+ * @item: file index, slot index or chunk index, depending on @reason.
+ * @token: token of the offending file (for a duplicate chunk, its owner).
+ * @token2: for a duplicate chunk, the token of the file that owned it first.
+ */
+struct gmem_handover_error {
+	enum gmem_handover_reason reason;
+	u32 node;
+	u64 item;
+	u64 token;
+	u64 token2;
+};
+
+/**
+ * struct gmem_handover_pool - one pool, in CPU byte order
+ * @nid: NUMA node.
+ * @chunk_shift: log2 of the chunk size in bytes.
+ * @base: physical address of the reservation.
+ * @size: bytes reserved.
+ * @chunk_base: physical address of chunk 0.
+ * @nr_chunks: number of chunks.
+ */
+struct gmem_handover_pool {
+	u32 nid;
+	u32 chunk_shift;
+	u64 base;
+	u64 size;
+	u64 chunk_base;
+	u64 nr_chunks;
+};
+
+/**
+ * struct gmem_handover_file_info - one preserved file, in CPU byte order
+ * @token: userspace's token, non-zero.
+ * @size: bytes.
+ * @uid: owner uid.
+ * @gid: owner gid.
+ * @flags: guest_memfd creation flags.
+ * @nid: node of its chunks.
+ * @nr_slots: number of chunk-sized slots; filled by gmem_handover_file().
+ */
+struct gmem_handover_file_info {
+	u64 token;
+	u64 size;
+	u32 uid;
+	u32 gid;
+	u32 flags;
+	u32 nid;
+	u64 nr_slots;
+};
+
+/**
+ * struct gmem_handover_scratch - caller memory for the ownership check
+ * @bits: bitmap, one bit per chunk of every pool of the record.
+ * @nbits: bits available at @bits.
+ *
+ * gmem_handover_scratch_bits() of the running kernel's pools is enough for
+ * any record that gmem_handover_match_layout() can accept.
+ */
+struct gmem_handover_scratch {
+	unsigned long *bits;
+	u64 nbits;
+};
+
+/**
+ * struct gmem_handover_enc - state of a record being written
+ * @buf: start of the record.
+ * @len: bytes available at @buf.
+ * @nodes: node table.
+ * @files: file table.
+ * @slots: slot table.
+ * @max_nodes: nodes announced to gmem_handover_begin().
+ * @max_files: files announced to gmem_handover_begin().
+ * @nr_nodes: nodes added so far.
+ * @nr_files: files added so far.
+ * @nr_slots: slots added so far.
+ * @max_slots: slots that fit in @len after the tables.
+ * @file_end: value @nr_slots must reach before the next file or the end.
+ * @last_token: token of the last file added.
+ * @chunk_limit: nr_chunks of the current file's node.
+ */
+struct gmem_handover_enc {
+	void *buf;
+	size_t len;
+	struct gmem_handover_node *nodes;
+	struct gmem_handover_file *files;
+	__le32 *slots;
+	u32 max_nodes;
+	u32 max_files;
+	u32 nr_nodes;
+	u32 nr_files;
+	u64 nr_slots;
+	u64 max_slots;
+	u64 file_end;
+	u64 last_token;
+	u64 chunk_limit;
+};
+
+/**
+ * struct gmem_handover_view - a validated record
+ * @hdr: its header.
+ * @nodes: node table.
+ * @files: file table.
+ * @slots: slot table.
+ * @nr_nodes: node count.
+ * @nr_files: file count.
+ *
+ * Only gmem_handover_validate() fills a view, and only on success: the
+ * accessors below trust every offset and count they find through it.
+ */
+struct gmem_handover_view {
+	const struct gmem_handover_header *hdr;
+	const struct gmem_handover_node *nodes;
+	const struct gmem_handover_file *files;
+	const __le32 *slots;
+	u32 nr_nodes;
+	u32 nr_files;
+};
+
+/*
+ * Callback of gmem_handover_walk_file(): @slot is the index of the
+ * chunk-sized range in the file, @chunk the chunk index in the file's node.
+ * A non-zero return stops the walk and is returned.
+ */
+typedef int (*gmem_handover_chunk_fn)(u64 slot, u32 chunk, void *arg);
+
+int gmem_handover_record_size(u32 nr_nodes, u32 nr_files, u64 nr_slots,
+			      size_t *size);
+int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
+			u32 nr_nodes, u32 nr_files, u64 generation);
+int gmem_handover_add_node(struct gmem_handover_enc *enc,
+			   const struct gmem_handover_pool *pool);
+int gmem_handover_add_file(struct gmem_handover_enc *enc,
+			   const struct gmem_handover_file_info *fi);
+int gmem_handover_add_slot(struct gmem_handover_enc *enc, u32 chunk);
+int gmem_handover_finish(struct gmem_handover_enc *enc, size_t *len);
+
+u64 gmem_handover_scratch_bits(const struct gmem_handover_pool *pools,
+			       unsigned int nr_pools);
+int gmem_handover_validate(const void *buf, size_t len,
+			   struct gmem_handover_scratch *scratch,
+			   struct gmem_handover_view *view,
+			   struct gmem_handover_error *err);
+int gmem_handover_match_layout(const struct gmem_handover_view *view,
+			       const struct gmem_handover_pool *pools,
+			       unsigned int nr_pools,
+			       struct gmem_handover_error *err);
+const char *gmem_handover_reason_str(enum gmem_handover_reason reason);
+int gmem_handover_format_error(const struct gmem_handover_error *err,
+			       char *buf, size_t size);
+
+u64 gmem_handover_generation(const struct gmem_handover_view *view);
+void gmem_handover_node(const struct gmem_handover_view *view, u32 i,
+			struct gmem_handover_pool *pool);
+void gmem_handover_file(const struct gmem_handover_view *view, u32 i,
+			struct gmem_handover_file_info *fi);
+int gmem_handover_walk_file(const struct gmem_handover_view *view, u32 i,
+			    gmem_handover_chunk_fn fn, void *arg);
+
+#endif /* __MM_GMEM_HANDOVER_RECORD_H__ */
