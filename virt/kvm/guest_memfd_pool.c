@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest_memfd files backed by the gmem carveout.
+ *
+ * Copyright (C) 2026 gmem-pool authors
+ */
+
+#define pr_fmt(fmt) "kvm_gmem_pool: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <linux/gmem_carveout.h>
+#include <linux/idr.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <kunit/static_stub.h>
+
+#include "kvm_mm.h"
+
+/**
+ * DOC: pool-backed guest_memfd
+ *
+ * A guest_memfd created with %GUEST_MEMFD_FLAG_POOL takes its memory from the
+ * boot-time carveout of one NUMA node instead of the page cache.  The file is
+ * an array of chunks (2 MiB or 1 GiB, fixed at boot); each slot of the chunk
+ * table holds the first pfn of the chunk backing that part of the file, or
+ * %KVM_GMEM_POOL_HOLE.  Chunks are taken on fallocate() or lazily on the first
+ * guest fault, arrive zeroed from the carveout, and are given back on
+ * FALLOC_FL_PUNCH_HOLE and when the file is released.
+ *
+ * Pool pfns have no struct page.  kvm_gmem_pool_get_pfn() therefore takes no
+ * reference: the caller's kvm_release_pfn_clean() finds no refcounted page
+ * and does nothing, which kvm_gmem_pool_chunk_sane() checks once per chunk.
+ * What keeps a pfn valid between the lookup and the SPTE install is the
+ * mmu_invalidate_seq protocol: every chunk is freed between
+ * kvm_gmem_invalidate_begin() and kvm_gmem_invalidate_end(), so a fault that
+ * raced with the free retries instead of installing a stale pfn.
+ *
+ * Confidential VMs: kvm_arch_gmem_prepare() runs exactly once per chunk, on
+ * the first fault, and is tracked by the prepared bitmap; a chunk written by
+ * kvm_gmem_populate() in full counts as prepared.  kvm_arch_gmem_invalidate()
+ * runs on every chunk before it returns to the carveout.
+ */
+
+/*
+ * Lock order (outermost first):
+ *
+ *   kvm->slots_lock
+ *     mapping->invalidate_lock
+ *       kvm->mmu_lock			(kvm_gmem_invalidate_begin/end)
+ *       kvm_gmem_pool.lock
+ *         the carveout's own lock	(gmem_carveout_alloc/free)
+ *
+ * kvm->mmu_lock and kvm_gmem_pool.lock are never held together.
+ */
+
+/* Chunk table entry of a hole.  pfn 0 is real-mode memory, never pooled. */
+#define KVM_GMEM_POOL_HOLE	0UL
+
+/**
+ * struct kvm_gmem_pool - pool state of one pool-backed guest_memfd inode
+ * @nid: NUMA node whose carveout backs the file
+ * @owner: carveout owner id of every chunk of this file, never
+ *	%GMEM_CHUNK_OWNER_NONE
+ * @order: chunk order, in pages
+ * @nr_chunks: number of entries of @chunks (file size / chunk size)
+ * @lock: protects @prepared and @chunks.  Paths that add chunks while
+ *	guest faults may run (the fault path) hold the invalidate lock shared;
+ *	paths that remove chunks hold it exclusive and invalidate the range
+ *	first, so a reader holding either lock sees a stable entry.
+ * @prepared: bit per chunk, set once kvm_arch_gmem_prepare() or a full-chunk
+ *	kvm_gmem_populate() step succeeded on it
+ * @chunks: first pfn of each chunk, or %KVM_GMEM_POOL_HOLE
+ */
+struct kvm_gmem_pool {
+	int nid;
+	u32 owner;
+	unsigned int order;
+	pgoff_t nr_chunks;
+	/* Protects @chunks and @prepared; see the rules above. */
+	struct mutex lock;
+	unsigned long *prepared;
+	unsigned long chunks[] __counted_by(nr_chunks);
+};
+
+/* Owner ids of live pool files; 0 is GMEM_CHUNK_OWNER_NONE, never handed out. */
+static DEFINE_IDA(kvm_gmem_pool_owner_ida);
+
+static unsigned long kvm_gmem_pool_chunk_pages(const struct kvm_gmem_pool *pool)
+{
+	return 1UL << pool->order;
+}
+
+/*
+ * Thin wrappers around the carveout and the arch hooks.  They are the seams
+ * the KUnit suite redirects to test doubles, so keep them free of policy.
+ */
+static unsigned int kvm_gmem_pool_chunk_order(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_chunk_order);
+	return gmem_carveout_chunk_order();
+}
+
+static bool kvm_gmem_pool_node_ok(int nid)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_node_ok, nid);
+	return gmem_carveout_node_has_pool(nid);
+}
+
+static int kvm_gmem_pool_carve(int nid, u32 owner, unsigned long *pfn)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_carve, nid, owner, pfn);
+	return gmem_carveout_alloc(nid, owner, pfn);
+}
+
+static void kvm_gmem_pool_uncarve(unsigned long pfn, u32 owner)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_uncarve, pfn, owner);
+	gmem_carveout_free(pfn, owner);
+}
+
+static int kvm_gmem_pool_arch_prepare(struct kvm *kvm, gfn_t gfn,
+				      kvm_pfn_t pfn, int order)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_arch_prepare, kvm, gfn, pfn,
+				   order);
+#ifdef CONFIG_HAVE_KVM_ARCH_GMEM_PREPARE
+	return kvm_arch_gmem_prepare(kvm, gfn, pfn, order);
+#else
+	return 0;
+#endif
+}
+
+static void kvm_gmem_pool_arch_invalidate(kvm_pfn_t start, kvm_pfn_t end)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_arch_invalidate, start, end);
+#ifdef CONFIG_HAVE_KVM_ARCH_GMEM_INVALIDATE
+	kvm_arch_gmem_invalidate(start, end);
+#endif
+}
+
+static bool kvm_gmem_pool_range_private(struct kvm *kvm, gfn_t start,
+					gfn_t end)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_range_private, kvm, start, end);
+#ifdef CONFIG_KVM_GENERIC_MEMORY_ATTRIBUTES
+	return kvm_range_has_memory_attributes(kvm, start, end,
+					       KVM_MEMORY_ATTRIBUTE_PRIVATE,
+					       KVM_MEMORY_ATTRIBUTE_PRIVATE);
+#else
+	return false;
+#endif
+}
+
+/*
+ * The callers of kvm_gmem_get_pfn() drop a reference with
+ * kvm_release_pfn_clean(), and huge SPTEs need naturally aligned chunks.
+ * Both hold for carveout memory by construction; check it anyway, once per
+ * chunk, because a pool edge that shares a memory section with normal RAM has
+ * (reserved) struct pages and a wrong carveout would corrupt refcounts.
+ */
+static bool kvm_gmem_pool_chunk_sane(const struct kvm_gmem_pool *pool,
+				     unsigned long pfn)
+{
+	unsigned long last = pfn + kvm_gmem_pool_chunk_pages(pool) - 1;
+
+	if (WARN_ON_ONCE(!IS_ALIGNED(pfn, kvm_gmem_pool_chunk_pages(pool))))
+		return false;
+	return !WARN_ON_ONCE(kvm_pfn_to_refcounted_page(pfn) ||
+			     kvm_pfn_to_refcounted_page(last));
+}
+
+/*
+ * Take one chunk for @pool.  gmem_carveout_alloc() hands chunks out zeroed,
+ * so the file never sees what a previous owner left behind.
+ */
+static int kvm_gmem_pool_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
+{
+	unsigned long new;
+	int r;
+
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_take, pool, pfn);
+
+	r = kvm_gmem_pool_carve(pool->nid, pool->owner, &new);
+	if (r)
+		return r;
+
+	if (!kvm_gmem_pool_chunk_sane(pool, new)) {
+		kvm_gmem_pool_uncarve(new, pool->owner);
+		return -EIO;
+	}
+
+	*pfn = new;
+	return 0;
+}
+
+/* Give chunk @idx back; the caller has zapped every SPTE that maps it. */
+static void kvm_gmem_pool_put_chunk(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	unsigned long pfn = pool->chunks[idx];
+
+	lockdep_assert_held(&pool->lock);
+
+	if (pfn == KVM_GMEM_POOL_HOLE)
+		return;
+
+	kvm_gmem_pool_arch_invalidate(pfn, pfn + kvm_gmem_pool_chunk_pages(pool));
+	kvm_gmem_pool_uncarve(pfn, pool->owner);
+	pool->chunks[idx] = KVM_GMEM_POOL_HOLE;
+	__clear_bit(idx, pool->prepared);
+}
+
+static void kvm_gmem_pool_put_range(struct kvm_gmem_pool *pool, pgoff_t start,
+				    pgoff_t end)
+{
+	pgoff_t idx;
+
+	for (idx = start; idx < end; idx++) {
+		mutex_lock(&pool->lock);
+		kvm_gmem_pool_put_chunk(pool, idx);
+		mutex_unlock(&pool->lock);
+		cond_resched();
+	}
+}
+
+/* Give back the chunks of [@start, @end) that @taken says this call took. */
+static void kvm_gmem_pool_undo(struct kvm_gmem_pool *pool, pgoff_t start,
+			       pgoff_t end, const unsigned long *taken)
+{
+	pgoff_t idx;
+
+	mutex_lock(&pool->lock);
+	for (idx = start; idx < end; idx++)
+		if (test_bit(idx - start, taken))
+			kvm_gmem_pool_put_chunk(pool, idx);
+	mutex_unlock(&pool->lock);
+}
+
+/*
+ * Fill every hole of chunks [@start, @end).  All or nothing: on failure the
+ * chunks this call took go back, so the pool is exactly as it was.
+ */
+static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
+			      pgoff_t end)
+{
+	unsigned long *taken;
+	pgoff_t idx;
+	int r = 0;
+
+	taken = bitmap_zalloc(end - start, GFP_KERNEL);
+	if (!taken)
+		return -ENOMEM;
+
+	for (idx = start; idx < end; idx++) {
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+
+		mutex_lock(&pool->lock);
+		if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE) {
+			r = kvm_gmem_pool_take(pool, &pool->chunks[idx]);
+			if (!r)
+				__set_bit(idx - start, taken);
+		}
+		mutex_unlock(&pool->lock);
+		if (r)
+			break;
+		cond_resched();
+	}
+
+	if (r)
+		kvm_gmem_pool_undo(pool, start, idx, taken);
+	bitmap_free(taken);
+	return r;
+}
+
+/**
+ * kvm_gmem_pool_cap() - value of KVM_CAP_GUEST_MEMFD_POOL
+ *
+ * Return: the chunk size in bytes if at least one node has a pool, else 0.
+ */
+int kvm_gmem_pool_cap(void)
+{
+	int nid;
+
+	for_each_node(nid)
+		if (kvm_gmem_pool_node_ok(nid))
+			return PAGE_SIZE << kvm_gmem_pool_chunk_order();
+	return 0;
+}
+
+/*
+ * SEV-SNP's gmem hooks in 6.12 still treat the pfn as memory with a struct
+ * page and a direct mapping: sev_gmem_post_populate() uses kmap_local_pfn(),
+ * sev_gmem_invalidate() flushes through __va() and sev_handle_rmp_fault()
+ * calls put_page().  None of that is valid for pool pfns.
+ */
+static bool kvm_gmem_pool_vm_supported(struct kvm *kvm)
+{
+#ifdef CONFIG_X86
+	return kvm->arch.vm_type != KVM_X86_SNP_VM;
+#else
+	return true;
+#endif
+}
+
+/**
+ * kvm_gmem_pool_check() - validate the pool part of KVM_CREATE_GUEST_MEMFD
+ * @kvm: the VM the file is created for
+ * @size: requested file size, in bytes
+ * @pool_node: requested NUMA node (struct kvm_create_guest_memfd.pool_node)
+ *
+ * Return: 0 if a pool file of @size bytes can be backed by @pool_node's
+ * pool; -EINVAL if @size is zero or not a multiple of the chunk size, or if
+ * @pool_node is not a node with a pool; -EOPNOTSUPP for VM types whose arch
+ * hooks cannot handle memory without struct page.
+ */
+int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
+{
+	u64 chunk_size;
+
+	if (pool_node >= MAX_NUMNODES || !node_possible(pool_node) ||
+	    !kvm_gmem_pool_node_ok(pool_node))
+		return -EINVAL;
+
+	chunk_size = PAGE_SIZE << kvm_gmem_pool_chunk_order();
+	if (size <= 0 || !IS_ALIGNED((u64)size, chunk_size))
+		return -EINVAL;
+
+	if (!kvm_gmem_pool_vm_supported(kvm))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
+						    unsigned int order)
+{
+	pgoff_t nr_chunks = (size >> PAGE_SHIFT) >> order;
+	struct kvm_gmem_pool *pool;
+	int owner;
+
+	pool = kvzalloc(struct_size(pool, chunks, nr_chunks), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	pool->nr_chunks = nr_chunks;
+
+	pool->prepared = bitmap_zalloc(nr_chunks, GFP_KERNEL);
+	if (!pool->prepared)
+		goto err_pool;
+
+	BUILD_BUG_ON(GMEM_CHUNK_OWNER_NONE != 0);
+	owner = ida_alloc_min(&kvm_gmem_pool_owner_ida, 1, GFP_KERNEL);
+	if (owner < 0)
+		goto err_prepared;
+
+	pool->owner = owner;
+	pool->nid = nid;
+	pool->order = order;
+	mutex_init(&pool->lock);
+	return pool;
+
+err_prepared:
+	bitmap_free(pool->prepared);
+err_pool:
+	kvfree(pool);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * kvm_gmem_pool_create() - allocate the pool state of a new file
+ * @size: file size in bytes, checked by kvm_gmem_pool_check()
+ * @nid: NUMA node of the pool, checked by kvm_gmem_pool_check()
+ *
+ * The file starts as one big hole: no chunk is taken here.
+ *
+ * Return: the new state, or ERR_PTR(-ENOMEM).
+ */
+struct kvm_gmem_pool *kvm_gmem_pool_create(loff_t size, int nid)
+{
+	return __kvm_gmem_pool_create(size, nid, kvm_gmem_pool_chunk_order());
+}
+
+/**
+ * kvm_gmem_pool_destroy() - give back every chunk and free the pool state
+ * @pool: state from kvm_gmem_pool_create(), or NULL
+ *
+ * Called when the last file of the inode is released, after every binding
+ * has been invalidated, so no SPTE can still map a chunk.
+ */
+void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
+{
+	if (!pool)
+		return;
+
+	kvm_gmem_pool_put_range(pool, 0, pool->nr_chunks);
+	ida_free(&kvm_gmem_pool_owner_ida, pool->owner);
+	bitmap_free(pool->prepared);
+	kvfree(pool);
+}
+
+/* Same discipline as kvm_gmem_punch_hole(): zap, free, then end. */
+static long kvm_gmem_pool_punch_hole(struct inode *inode,
+				     struct kvm_gmem_pool *pool,
+				     pgoff_t start, pgoff_t end)
+{
+	struct list_head *gmem_list = &inode->i_mapping->i_private_list;
+	pgoff_t first = start << pool->order, last = end << pool->order;
+	struct kvm_gmem *gmem;
+
+	filemap_invalidate_lock(inode->i_mapping);
+
+	list_for_each_entry(gmem, gmem_list, entry)
+		kvm_gmem_invalidate_begin(gmem, first, last);
+
+	kvm_gmem_pool_put_range(pool, start, end);
+
+	list_for_each_entry(gmem, gmem_list, entry)
+		kvm_gmem_invalidate_end(gmem, first, last);
+
+	filemap_invalidate_unlock(inode->i_mapping);
+	return 0;
+}
+
+/**
+ * kvm_gmem_pool_fallocate() - fallocate() of a pool-backed guest_memfd
+ * @inode: the file's inode
+ * @mode: 0 (with FALLOC_FL_KEEP_SIZE) to allocate, or
+ *	FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE to give chunks back
+ * @offset: start of the range, in bytes, a multiple of the chunk size
+ * @len: length of the range, in bytes, a multiple of the chunk size
+ *
+ * Return: 0 on success; -EOPNOTSUPP for any other mode; -EINVAL if the range
+ * is not made of whole chunks or goes past the end of the file; -ENOSPC if
+ * the pool ran out (no chunk taken by the call is kept); -EINTR on a signal;
+ * -ENOMEM.
+ */
+long kvm_gmem_pool_fallocate(struct inode *inode, int mode, loff_t offset,
+			     loff_t len)
+{
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
+	u64 chunk_size = PAGE_SIZE << pool->order;
+	pgoff_t start, end;
+	long r;
+
+	if (mode != FALLOC_FL_KEEP_SIZE &&
+	    mode != (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+
+	if (offset < 0 || len <= 0 || !IS_ALIGNED((u64)offset, chunk_size) ||
+	    !IS_ALIGNED((u64)len, chunk_size) ||
+	    len > i_size_read(inode) - offset)
+		return -EINVAL;
+
+	start = offset >> (PAGE_SHIFT + pool->order);
+	end = start + (len >> (PAGE_SHIFT + pool->order));
+
+	if (mode & FALLOC_FL_PUNCH_HOLE)
+		return kvm_gmem_pool_punch_hole(inode, pool, start, end);
+
+	filemap_invalidate_lock(inode->i_mapping);
+	r = kvm_gmem_pool_fill(pool, start, end);
+	filemap_invalidate_unlock(inode->i_mapping);
+	return r;
+}
+
+/*
+ * Largest order, up to the chunk order, at which the gfn->pfn mapping is
+ * linear: huge SPTEs need (gfn ^ pfn) aligned, and pfn and index share their
+ * low bits because chunks are naturally aligned.
+ */
+static int kvm_gmem_pool_max_order(const struct kvm_gmem_pool *pool, gfn_t gfn,
+				   pgoff_t index)
+{
+	u64 diff = gfn ^ index;
+
+	if (!diff)
+		return pool->order;
+	return min_t(int, pool->order, __ffs64(diff));
+}
+
+static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,
+					pgoff_t index)
+{
+	return slot->base_gfn + index - slot->gmem.pgoff;
+}
+
+static int kvm_gmem_pool_prepare(struct kvm *kvm, struct kvm_gmem_pool *pool,
+				 const struct kvm_memory_slot *slot,
+				 pgoff_t idx)
+{
+	gfn_t gfn = kvm_gmem_pool_index_to_gfn(slot, idx << pool->order);
+	int r;
+
+	lockdep_assert_held(&pool->lock);
+
+	r = kvm_gmem_pool_arch_prepare(kvm, gfn, pool->chunks[idx], pool->order);
+	if (r) {
+		pr_warn_ratelimited("failed to prepare chunk %lu (gfn %llx, pfn %lx): %pe\n",
+				    idx, gfn, pool->chunks[idx], ERR_PTR(r));
+		return r;
+	}
+	__set_bit(idx, pool->prepared);
+	return 0;
+}
+
+/*
+ * Find (or take) the chunk behind @index and return the pfn and the mapping
+ * order for it; prepare the chunk first if @prepare.  The caller holds the
+ * invalidate lock, at least shared.
+ */
+static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
+				const struct kvm_memory_slot *slot,
+				pgoff_t index, bool prepare, kvm_pfn_t *pfn,
+				int *max_order)
+{
+	gfn_t gfn = kvm_gmem_pool_index_to_gfn(slot, index);
+	pgoff_t idx = index >> pool->order;
+	int r = 0;
+
+	if (WARN_ON_ONCE(idx >= pool->nr_chunks))
+		return -EIO;
+
+	mutex_lock(&pool->lock);
+	if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE) {
+		r = kvm_gmem_pool_take(pool, &pool->chunks[idx]);
+		if (r)
+			goto out_unlock;
+	}
+
+	if (prepare && !test_bit(idx, pool->prepared)) {
+		r = kvm_gmem_pool_prepare(kvm, pool, slot, idx);
+		if (r)
+			goto out_unlock;
+	}
+
+	*pfn = pool->chunks[idx] + (index & (kvm_gmem_pool_chunk_pages(pool) - 1));
+	if (max_order)
+		*max_order = kvm_gmem_pool_max_order(pool, gfn, index);
+out_unlock:
+	mutex_unlock(&pool->lock);
+	return r;
+}
+
+/**
+ * kvm_gmem_pool_get_pfn() - kvm_gmem_get_pfn() for a pool-backed file
+ * @kvm: the VM
+ * @file: the guest_memfd, with a reference held by the caller
+ * @slot: the memslot @gfn belongs to, bound to @file
+ * @gfn: the faulting gfn
+ * @pfn: returns the host pfn backing @gfn
+ * @max_order: returns the largest mapping order allowed, or NULL
+ *
+ * Takes the chunk on first use and prepares it for the VM exactly once.  No
+ * reference is taken on the returned pfn (it has no struct page).
+ *
+ * Return: 0 on success; -EFAULT or -EIO if @slot is not (or no longer) bound
+ * to @file at @gfn; -ENOSPC if the pool is exhausted; the error of
+ * kvm_arch_gmem_prepare().
+ */
+int kvm_gmem_pool_get_pfn(struct kvm *kvm, struct file *file,
+			  struct kvm_memory_slot *slot, gfn_t gfn,
+			  kvm_pfn_t *pfn, int *max_order)
+{
+	struct inode *inode = file_inode(file);
+	pgoff_t index = gfn - slot->base_gfn + slot->gmem.pgoff;
+	int r;
+
+	filemap_invalidate_lock_shared(inode->i_mapping);
+	r = kvm_gmem_check_binding(file, slot, index);
+	if (!r)
+		r = kvm_gmem_pool_lookup(kvm, kvm_gmem_pool_of(inode), slot,
+					 index, true, pfn, max_order);
+	filemap_invalidate_unlock_shared(inode->i_mapping);
+	return r;
+}
+
+#ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
+/*
+ * One kvm_gmem_populate() step at @gfn: at most @npages pages, never more
+ * than one chunk.  Returns the order of the step in @order.
+ */
+static int kvm_gmem_pool_populate_one(struct kvm *kvm,
+				      struct kvm_gmem_pool *pool,
+				      const struct kvm_memory_slot *slot,
+				      gfn_t gfn, void __user *src, long npages,
+				      kvm_gmem_populate_cb post_populate,
+				      void *opaque, int *order)
+{
+	pgoff_t index = gfn - slot->base_gfn + slot->gmem.pgoff;
+	pgoff_t idx = index >> pool->order;
+	kvm_pfn_t pfn;
+	int r;
+
+	r = kvm_gmem_pool_lookup(kvm, pool, slot, index, false, &pfn, order);
+	if (r)
+		return r;
+
+	/* Only this path and writers under the exclusive lock touch the bit. */
+	if (test_bit(idx, pool->prepared))
+		return -EEXIST;
+
+	if (gfn)
+		*order = min_t(int, *order, __ffs64(gfn));
+	while (*order && (1L << *order) > npages)
+		(*order)--;
+	while (!kvm_gmem_pool_range_private(kvm, gfn, gfn + (1UL << *order))) {
+		if (!*order)
+			return -EINVAL;
+		(*order)--;
+	}
+
+	r = post_populate(kvm, gfn, pfn, src, *order, opaque);
+	if (!r && *order == pool->order)
+		__set_bit(idx, pool->prepared);
+	return r;
+}
+
+/**
+ * kvm_gmem_pool_populate() - kvm_gmem_populate() for a pool-backed file
+ * @kvm: the VM, with slots_lock held
+ * @file: the guest_memfd, with its invalidate lock held exclusive
+ * @slot: the memslot of @start_gfn, bound to @file
+ * @start_gfn: first gfn to populate
+ * @src: user buffer with the initial contents, or NULL
+ * @npages: number of pages, already clamped to @slot
+ * @post_populate: arch callback that fills and prepares each step
+ * @opaque: cookie for @post_populate
+ *
+ * Steps are as large as a chunk allows; a chunk populated in full counts as
+ * prepared and kvm_arch_gmem_prepare() will not run on it.
+ *
+ * Return: number of pages populated, or a negative error if none was:
+ * -EEXIST for a chunk already prepared, -EINVAL for a range that is not
+ * private, -EINTR, -ENOSPC, or the callback's error.
+ */
+long kvm_gmem_pool_populate(struct kvm *kvm, struct file *file,
+			    struct kvm_memory_slot *slot, gfn_t start_gfn,
+			    void __user *src, long npages,
+			    kvm_gmem_populate_cb post_populate, void *opaque)
+{
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(file_inode(file));
+	void __user *p;
+	int order = 0;
+	long i;
+	int r;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	lockdep_assert_held_write(&file->f_mapping->invalidate_lock);
+
+	r = kvm_gmem_check_binding(file, slot,
+				   start_gfn - slot->base_gfn + slot->gmem.pgoff);
+	if (r)
+		return r;
+
+	for (i = 0; i < npages; i += 1L << order) {
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		p = src ? src + i * PAGE_SIZE : NULL;
+		r = kvm_gmem_pool_populate_one(kvm, pool, slot, start_gfn + i,
+					       p, npages - i, post_populate,
+					       opaque, &order);
+		if (r)
+			break;
+	}
+	return r && !i ? r : i;
+}
+#endif /* CONFIG_KVM_GENERIC_PRIVATE_MEM */
+
+#ifdef CONFIG_KVM_GUEST_MEMFD_POOL_KUNIT_TEST
+#include "guest_memfd_pool_kunit.h"
+#endif

@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for pool-backed guest_memfd.
+ *
+ * Copyright (C) 2026 gmem-pool authors
+ */
+
+/**
+ * DOC: gmem_pool_kvm KUnit suite
+ *
+ * Included at the end of guest_memfd_pool.c so that the static functions
+ * can be tested.  The carveout and the confidential-VM hooks are replaced by
+ * test doubles through the KUNIT_STATIC_STUB_REDIRECT() seams: the doubles
+ * hand out fake, never dereferenced pfns from a budget and record every call,
+ * so each case can assert the exact sequence of prepare, invalidate and
+ * free calls.  No pool memory and no real VM are needed.
+ */
+
+#ifndef _KVM_GUEST_MEMFD_POOL_KUNIT_H
+#define _KVM_GUEST_MEMFD_POOL_KUNIT_H
+
+#include <kunit/test.h>
+#include <kunit/static_stub.h>
+
+#define POOL_TEST_ORDER		9
+#define POOL_TEST_PAGES		BIT(POOL_TEST_ORDER)
+#define POOL_TEST_CHUNKS	4
+#define POOL_TEST_SIZE		((loff_t)POOL_TEST_CHUNKS * POOL_TEST_PAGES * PAGE_SIZE)
+/* Fake pfns start here; they are only compared, never dereferenced. */
+#define POOL_TEST_PFN_BASE	BIT(30)
+#define POOL_TEST_MAX_CALLS	16
+#define POOL_TEST_NODE		1
+
+struct pool_test_call {
+	unsigned long pfn;
+	unsigned long end;
+	gfn_t gfn;
+	int order;
+};
+
+/**
+ * struct pool_test_ctx - state shared by the test doubles of one case
+ * @budget: chunks the fake carveout still hands out
+ * @next_pfn: pfn of the next fake chunk
+ * @taken: chunks taken and not given back
+ * @prepare_ret: what the fake kvm_arch_gmem_prepare() returns
+ * @private: what the fake memory attribute check answers
+ * @nr_prepare: number of entries of @prepare
+ * @nr_invalidate: number of entries of @invalidate
+ * @nr_free: number of entries of @freed
+ * @nr_populate: number of entries of @populate
+ * @prepare: recorded prepare calls
+ * @invalidate: recorded invalidate calls
+ * @freed: recorded pfns given back
+ * @populate: recorded post_populate calls
+ * @pool: the pool under test
+ * @slot: a fake memslot bound at file offset 0
+ * @kvm: a zeroed struct kvm that is only passed around
+ */
+struct pool_test_ctx {
+	int budget;
+	unsigned long next_pfn;
+	int taken;
+	int prepare_ret;
+	bool private;
+	int nr_prepare, nr_invalidate, nr_free, nr_populate;
+	struct pool_test_call prepare[POOL_TEST_MAX_CALLS];
+	struct pool_test_call invalidate[POOL_TEST_MAX_CALLS];
+	unsigned long freed[POOL_TEST_MAX_CALLS];
+	struct pool_test_call populate[POOL_TEST_MAX_CALLS];
+	struct kvm_gmem_pool *pool;
+	struct kvm_memory_slot slot;
+	struct kvm *kvm;
+};
+
+static struct pool_test_ctx *pool_test_ctx(void)
+{
+	return kunit_get_current_test()->priv;
+}
+
+static int fake_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (!ctx->budget)
+		return -ENOSPC;
+	ctx->budget--;
+	ctx->taken++;
+	*pfn = ctx->next_pfn;
+	ctx->next_pfn += POOL_TEST_PAGES;
+	return 0;
+}
+
+static void fake_uncarve(unsigned long pfn, u32 owner)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (ctx->nr_free < POOL_TEST_MAX_CALLS)
+		ctx->freed[ctx->nr_free] = pfn;
+	ctx->nr_free++;
+	ctx->taken--;
+	ctx->budget++;
+}
+
+static int fake_prepare(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn, int order)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (ctx->nr_prepare < POOL_TEST_MAX_CALLS)
+		ctx->prepare[ctx->nr_prepare] = (struct pool_test_call) {
+			.pfn = pfn, .gfn = gfn, .order = order,
+		};
+	ctx->nr_prepare++;
+	return ctx->prepare_ret;
+}
+
+static void fake_invalidate(kvm_pfn_t start, kvm_pfn_t end)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (ctx->nr_invalidate < POOL_TEST_MAX_CALLS)
+		ctx->invalidate[ctx->nr_invalidate] = (struct pool_test_call) {
+			.pfn = start, .end = end,
+		};
+	ctx->nr_invalidate++;
+}
+
+static bool __maybe_unused fake_range_private(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	return pool_test_ctx()->private;
+}
+
+static bool fake_node_ok(int nid)
+{
+	return nid == POOL_TEST_NODE;
+}
+
+static unsigned int fake_chunk_order(void)
+{
+	return POOL_TEST_ORDER;
+}
+
+static int pool_test_init(struct kunit *test)
+{
+	struct pool_test_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	ctx->kvm = kunit_kzalloc(test, sizeof(*ctx->kvm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->kvm);
+	test->priv = ctx;
+
+	ctx->budget = POOL_TEST_CHUNKS;
+	ctx->next_pfn = POOL_TEST_PFN_BASE;
+	ctx->private = true;
+	ctx->slot.base_gfn = 0;
+	ctx->slot.npages = POOL_TEST_CHUNKS * POOL_TEST_PAGES;
+
+	kunit_activate_static_stub(test, kvm_gmem_pool_take, fake_take);
+	kunit_activate_static_stub(test, kvm_gmem_pool_uncarve, fake_uncarve);
+	kunit_activate_static_stub(test, kvm_gmem_pool_arch_prepare,
+				   fake_prepare);
+	kunit_activate_static_stub(test, kvm_gmem_pool_arch_invalidate,
+				   fake_invalidate);
+	kunit_activate_static_stub(test, kvm_gmem_pool_range_private,
+				   fake_range_private);
+	kunit_activate_static_stub(test, kvm_gmem_pool_node_ok, fake_node_ok);
+	kunit_activate_static_stub(test, kvm_gmem_pool_chunk_order,
+				   fake_chunk_order);
+
+	ctx->pool = __kvm_gmem_pool_create(POOL_TEST_SIZE, POOL_TEST_NODE,
+					   POOL_TEST_ORDER);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->pool);
+	return 0;
+}
+
+static void pool_test_exit(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+
+	/* Destroy with the doubles still active: no fake pfn reaches the carveout. */
+	kvm_gmem_pool_destroy(ctx->pool);
+}
+
+static int pool_test_lookup(struct pool_test_ctx *ctx, pgoff_t index,
+			    bool prepare, kvm_pfn_t *pfn, int *order)
+{
+	return kvm_gmem_pool_lookup(ctx->kvm, ctx->pool, &ctx->slot, index,
+				    prepare, pfn, order);
+}
+
+/* First fault takes and prepares the chunk; later faults in it do neither. */
+static void gmem_pool_test_prepare_once(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+	int order;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES + 3, true,
+					       &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + 3);
+	KUNIT_EXPECT_EQ(test, order, POOL_TEST_ORDER);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_ASSERT_EQ(test, ctx->nr_prepare, 1);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[0].pfn, POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[0].gfn, (gfn_t)POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[0].order, POOL_TEST_ORDER);
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 2 * POOL_TEST_PAGES - 1,
+					       true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + POOL_TEST_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 1);
+}
+
+/* A failed prepare is reported and retried by the next fault. */
+static void gmem_pool_test_prepare_error(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	ctx->prepare_ret = -EIO;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), -EIO);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->prepared));
+
+	ctx->prepare_ret = 0;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 2);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(0, ctx->pool->prepared));
+}
+
+/* A fault on an exhausted pool fails with -ENOSPC and leaves a hole. */
+static void gmem_pool_test_fault_enospc(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 0);
+}
+
+struct pool_test_order_case {
+	const char *name;
+	gfn_t base_gfn;
+	pgoff_t pgoff;
+	gfn_t gfn;
+	int order;
+};
+
+static const struct pool_test_order_case pool_test_order_cases[] = {
+	{ "aligned", 0, 0, 5, POOL_TEST_ORDER },
+	{ "slot_shifted_by_chunk", 4 * POOL_TEST_PAGES, 0,
+	  4 * POOL_TEST_PAGES + 7, POOL_TEST_ORDER },
+	{ "gfn_off_by_one_page", 1, 0, 1, 0 },
+	{ "gfn_off_by_64k", 16, 0, 20, 4 },
+	{ "pgoff_off_by_8k", 0, 2, 0, 1 },
+};
+
+static_assert(ARRAY_SIZE(pool_test_order_cases) == 5);
+
+/* The mapping order follows the alignment of gfn against the file index. */
+static void gmem_pool_test_max_order(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	const struct pool_test_order_case *c;
+	pgoff_t index;
+	kvm_pfn_t pfn;
+	int i, order;
+
+	for (i = 0; i < ARRAY_SIZE(pool_test_order_cases); i++) {
+		c = &pool_test_order_cases[i];
+		ctx->slot.base_gfn = c->base_gfn;
+		ctx->slot.gmem.pgoff = c->pgoff;
+		index = c->gfn - c->base_gfn + c->pgoff;
+		KUNIT_ASSERT_EQ_MSG(test, pool_test_lookup(ctx, index, true,
+							   &pfn, &order),
+				    0, "case %s", c->name);
+		KUNIT_EXPECT_EQ_MSG(test, order, c->order, "case %s", c->name);
+	}
+}
+
+/* fallocate is all or nothing: an exhausted pool gets every chunk back. */
+static void gmem_pool_test_fill_enospc(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	pgoff_t idx;
+
+	ctx->budget = 2;
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, POOL_TEST_CHUNKS),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 0);
+	KUNIT_EXPECT_EQ(test, ctx->budget, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_invalidate, 2);
+	for (idx = 0; idx < POOL_TEST_CHUNKS; idx++)
+		KUNIT_EXPECT_EQ(test, ctx->pool->chunks[idx], KVM_GMEM_POOL_HOLE);
+}
+
+/* Chunks the file held before a failed fallocate stay with the file. */
+static void gmem_pool_test_fill_keeps_existing(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned long held;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES, true,
+					       &pfn, NULL), 0);
+	held = ctx->pool->chunks[1];
+	ctx->budget = 1;
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, POOL_TEST_CHUNKS),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[1], held);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, ctx->pool->prepared));
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_EXPECT_EQ(test, ctx->budget, 1);
+}
+
+/* Punching invalidates each chunk, frees it and forgets it was prepared. */
+static void gmem_pool_test_punch_invalidates(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, 2), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ctx->nr_prepare, 1);
+
+	kvm_gmem_pool_put_range(ctx->pool, 0, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_invalidate, 1);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[0].pfn, POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[0].end,
+			POOL_TEST_PFN_BASE + POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 1);
+	KUNIT_EXPECT_EQ(test, ctx->freed[0], POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->prepared));
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+
+	/* The next fault takes a new chunk and prepares it again. */
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 2);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[1].pfn, pfn);
+}
+
+/* Release invalidates and frees exactly the chunks the file holds. */
+static void gmem_pool_test_release_invalidates(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 3 * POOL_TEST_PAGES, false,
+					       &pfn, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ctx->taken, 2);
+
+	kvm_gmem_pool_destroy(ctx->pool);
+	ctx->pool = NULL;
+	KUNIT_EXPECT_EQ(test, ctx->taken, 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_invalidate, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 2);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[0].pfn, ctx->freed[0]);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[1].pfn, ctx->freed[1]);
+}
+
+#ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
+static int fake_post_populate(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn,
+			      void __user *src, int order, void *opaque)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (ctx->nr_populate < POOL_TEST_MAX_CALLS)
+		ctx->populate[ctx->nr_populate] = (struct pool_test_call) {
+			.pfn = pfn, .gfn = gfn, .order = order,
+		};
+	ctx->nr_populate++;
+	return opaque ? *(int *)opaque : 0;
+}
+
+static int pool_test_populate(struct pool_test_ctx *ctx, gfn_t gfn,
+			      long npages, void *opaque, int *order)
+{
+	return kvm_gmem_pool_populate_one(ctx->kvm, ctx->pool, &ctx->slot, gfn,
+					  NULL, npages, fake_post_populate,
+					  opaque, order);
+}
+
+/* A full-chunk populate is the chunk's preparation: no prepare, no repeat. */
+static void gmem_pool_test_populate(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+	int order;
+
+	KUNIT_ASSERT_EQ(test, pool_test_populate(ctx, POOL_TEST_PAGES,
+						 POOL_TEST_PAGES, NULL, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, POOL_TEST_ORDER);
+	KUNIT_ASSERT_EQ(test, ctx->nr_populate, 1);
+	KUNIT_EXPECT_EQ(test, ctx->populate[0].pfn, POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->populate[0].gfn, (gfn_t)POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->populate[0].order, POOL_TEST_ORDER);
+
+	KUNIT_EXPECT_EQ(test, pool_test_populate(ctx, POOL_TEST_PAGES,
+						 POOL_TEST_PAGES, NULL, &order),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, ctx->nr_populate, 1);
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES, true, &pfn,
+					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 0);
+}
+
+/* A partial populate uses a smaller order and leaves the chunk unprepared. */
+static void gmem_pool_test_populate_partial(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	int order;
+
+	KUNIT_ASSERT_EQ(test, pool_test_populate(ctx, 0, 6, NULL, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, 2);
+	KUNIT_ASSERT_EQ(test, pool_test_populate(ctx, 8, 4, NULL, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, 2);
+	KUNIT_EXPECT_EQ(test, ctx->populate[1].pfn, POOL_TEST_PFN_BASE + 8);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->prepared));
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+}
+
+/* Shared ranges cannot be populated; callback errors are passed through. */
+static void gmem_pool_test_populate_errors(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	int cb_err = -EFAULT;
+	int order;
+
+	ctx->private = false;
+	KUNIT_EXPECT_EQ(test, pool_test_populate(ctx, 0, POOL_TEST_PAGES, NULL,
+						 &order), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->nr_populate, 0);
+
+	ctx->private = true;
+	KUNIT_EXPECT_EQ(test, pool_test_populate(ctx, 0, POOL_TEST_PAGES,
+						 &cb_err, &order), -EFAULT);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->prepared));
+
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, pool_test_populate(ctx, POOL_TEST_PAGES,
+						 POOL_TEST_PAGES, NULL, &order),
+			-ENOSPC);
+}
+
+#endif /* CONFIG_KVM_GENERIC_PRIVATE_MEM */
+
+struct pool_test_check_case {
+	const char *name;
+	loff_t size;
+	u64 node;
+	int ret;
+};
+
+static const struct pool_test_check_case pool_test_check_cases[] = {
+	{ "valid", POOL_TEST_SIZE, POOL_TEST_NODE, 0 },
+	{ "size_zero", 0, POOL_TEST_NODE, -EINVAL },
+	{ "size_negative", -POOL_TEST_SIZE, POOL_TEST_NODE, -EINVAL },
+	{ "size_one_page", PAGE_SIZE, POOL_TEST_NODE, -EINVAL },
+	{ "size_chunk_plus_page", POOL_TEST_PAGES * PAGE_SIZE + PAGE_SIZE,
+	  POOL_TEST_NODE, -EINVAL },
+	{ "node_without_pool", POOL_TEST_SIZE, 0, -EINVAL },
+	{ "node_max", POOL_TEST_SIZE, MAX_NUMNODES, -EINVAL },
+	{ "node_huge", POOL_TEST_SIZE, U64_MAX, -EINVAL },
+};
+
+static_assert(ARRAY_SIZE(pool_test_check_cases) == 8);
+
+/* Creation arguments: every bad size and node is -EINVAL. */
+static void gmem_pool_test_check_args(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	const struct pool_test_check_case *c;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pool_test_check_cases); i++) {
+		c = &pool_test_check_cases[i];
+		if (c->node < MAX_NUMNODES && !node_possible(c->node))
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, kvm_gmem_pool_check(ctx->kvm, c->size,
+							      c->node),
+				    c->ret, "case %s", c->name);
+	}
+}
+
+/* Owner ids are unique per file and never GMEM_CHUNK_OWNER_NONE. */
+static void gmem_pool_test_owner_ids(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	struct kvm_gmem_pool *other;
+
+	other = __kvm_gmem_pool_create(POOL_TEST_SIZE, POOL_TEST_NODE,
+				       POOL_TEST_ORDER);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	KUNIT_EXPECT_NE(test, ctx->pool->owner, GMEM_CHUNK_OWNER_NONE);
+	KUNIT_EXPECT_NE(test, other->owner, GMEM_CHUNK_OWNER_NONE);
+	KUNIT_EXPECT_NE(test, other->owner, ctx->pool->owner);
+	KUNIT_EXPECT_EQ(test, other->nr_chunks, (pgoff_t)POOL_TEST_CHUNKS);
+	kvm_gmem_pool_destroy(other);
+}
+
+static struct kunit_case gmem_pool_kvm_cases[] = {
+	KUNIT_CASE(gmem_pool_test_prepare_once),
+	KUNIT_CASE(gmem_pool_test_prepare_error),
+	KUNIT_CASE(gmem_pool_test_fault_enospc),
+	KUNIT_CASE(gmem_pool_test_max_order),
+	KUNIT_CASE(gmem_pool_test_fill_enospc),
+	KUNIT_CASE(gmem_pool_test_fill_keeps_existing),
+	KUNIT_CASE(gmem_pool_test_punch_invalidates),
+	KUNIT_CASE(gmem_pool_test_release_invalidates),
+#ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
+	KUNIT_CASE(gmem_pool_test_populate),
+	KUNIT_CASE(gmem_pool_test_populate_partial),
+	KUNIT_CASE(gmem_pool_test_populate_errors),
+#endif
+	KUNIT_CASE(gmem_pool_test_check_args),
+	KUNIT_CASE(gmem_pool_test_owner_ids),
+	{}
+};
+
+static struct kunit_suite gmem_pool_kvm_suite = {
+	.name = "gmem_pool_kvm",
+	.init = pool_test_init,
+	.exit = pool_test_exit,
+	.test_cases = gmem_pool_kvm_cases,
+};
+
+kunit_test_suite(gmem_pool_kvm_suite);
+
+#endif /* _KVM_GUEST_MEMFD_POOL_KUNIT_H */
