@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_LINUX_SIZES_H
+#define _HOST_LINUX_SIZES_H
+
+#define SZ_4K	0x1000ULL
+#define SZ_2M	0x200000ULL
+#define SZ_128M	0x8000000ULL
+#define SZ_256M	0x10000000ULL
+#define SZ_1G	0x40000000ULL
+#define SZ_4G	0x100000000ULL
+#define SZ_1T	0x10000000000ULL
+
+#endif
