@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gmem_pool_test: guest_memfd files backed by the boot-time gmem pool.
+ *
+ * Needs a kernel booted with gmem_pool=; skips otherwise.  Pool accounting
+ * is read from /sys/kernel/mm/gmem_pool/node<N>/free_chunks, so the pool
+ * must not be used by anything else while the test runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <linux/falloc.h>
+#include <linux/sizes.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "test_util.h"
+#include "kselftest_harness.h"
+
+#define POOL_SYSFS		"/sys/kernel/mm/gmem_pool"
+#define POOL_MAX_NODES		64
+#define POOL_DATA_SLOT		10
+#define POOL_DATA_GPA		SZ_4G
+#define POOL_VM_CHUNKS		2
+#define PATTERN_PRIVATE		0x5a5a5a5a00000000ULL
+#define PATTERN_HOST		0xc0ffee00c0ffee00ULL
+#define PATTERN_GUEST		0x1234567812345678ULL
+
+enum pool_stage {
+	STAGE_FILLED = 1,
+	STAGE_SHARED_WRITTEN,
+	STAGE_PRIVATE_AGAIN,
+};
+
+static uint64_t chunk_size;
+static int pool_node = -1;
+
+static long pool_free_chunks(int nid)
+{
+	char path[128], buf[32];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), POOL_SYSFS "/node%d/free_chunks", nid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	TEST_ASSERT(len > 0, "read %s", path);
+	buf[len] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
+static void pool_find_node(void)
+{
+	int nid;
+
+	for (nid = 0; nid < POOL_MAX_NODES; nid++) {
+		if (pool_free_chunks(nid) > 0) {
+			pool_node = nid;
+			return;
+		}
+	}
+}
+
+static int __pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
+			 uint64_t node)
+{
+	struct kvm_create_guest_memfd args = {
+		.size = size,
+		.flags = flags,
+		.pool_node = node,
+	};
+
+	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+}
+
+static int pool_create(struct kvm_vm *vm, uint64_t size)
+{
+	int fd = __pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, pool_node);
+
+	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
+	return fd;
+}
+
+TEST(capability)
+{
+	ASSERT_EQ(kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL), chunk_size);
+	ASSERT_TRUE(chunk_size == SZ_2M || chunk_size == SZ_1G);
+}
+
+struct bad_create {
+	const char *name;
+	uint64_t size;
+	uint64_t flags;
+	uint64_t node;
+	bool any_node;	/* use the pool node instead of @node */
+	int reserved;	/* index + 1 of a reserved[] word to set, 0: none */
+};
+
+TEST(create_invalid)
+{
+	const uint64_t pool = GUEST_MEMFD_FLAG_POOL;
+	const struct bad_create cases[] = {
+		{ "size 0", 0, pool, 0, true, 0 },
+		{ "size one page", getpagesize(), pool, 0, true, 0 },
+		{ "size chunk + page", chunk_size + getpagesize(), pool, 0, true, 0 },
+		{ "size half chunk", chunk_size / 2, pool, 0, true, 0 },
+		{ "node 1024", chunk_size, pool, 1024, false, 0 },
+		{ "node ~0", chunk_size, pool, ~0ULL, false, 0 },
+		{ "node without pool flag", chunk_size, 0, 1, false, 0 },
+		{ "unknown flag bit 9", chunk_size, pool | BIT_ULL(9), 0, true, 0 },
+		{ "unknown flag bit 63", chunk_size, pool | BIT_ULL(63), 0, true, 0 },
+		{ "reserved[0]", chunk_size, pool, 0, true, 1 },
+		{ "reserved[4]", chunk_size, pool, 0, true, 5 },
+		{ "reserved[4] without pool", chunk_size, 0, 0, false, 5 },
+	};
+	struct kvm_vm *vm = vm_create_barebones();
+	struct kvm_create_guest_memfd args;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&args, 0, sizeof(args));
+		args.size = cases[i].size;
+		args.flags = cases[i].flags;
+		args.pool_node = cases[i].node;
+		if (cases[i].any_node)
+			args.pool_node = pool_node;
+		if (cases[i].reserved)
+			args.reserved[cases[i].reserved - 1] = 1;
+		fd = __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+		EXPECT_EQ(fd, -1) TH_LOG("case '%s' created fd %d", cases[i].name, fd);
+		EXPECT_EQ(errno, EINVAL) TH_LOG("case '%s': errno %d", cases[i].name, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	kvm_vm_free(vm);
+}
+
+TEST(create_poolless_node)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	int nid, fd;
+
+	for (nid = 0; nid < POOL_MAX_NODES; nid++) {
+		if (pool_free_chunks(nid) >= 0)
+			continue;
+		fd = __pool_create(vm, chunk_size, GUEST_MEMFD_FLAG_POOL, nid);
+		EXPECT_EQ(fd, -1);
+		EXPECT_EQ(errno, EINVAL) TH_LOG("node %d", nid);
+	}
+	kvm_vm_free(vm);
+}
+
+TEST(no_read_write_mmap)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	int fd = pool_create(vm, chunk_size);
+	struct stat sb;
+	char buf[64];
+
+	EXPECT_LT(read(fd, buf, sizeof(buf)), 0);
+	EXPECT_LT(write(fd, buf, sizeof(buf)), 0);
+	EXPECT_LT(pread(fd, buf, sizeof(buf), 0), 0);
+	EXPECT_LT(pwrite(fd, buf, sizeof(buf), 0), 0);
+	EXPECT_EQ(mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0),
+		  MAP_FAILED);
+	ASSERT_EQ(fstat(fd, &sb), 0);
+	EXPECT_EQ(sb.st_size, chunk_size);
+	close(fd);
+	kvm_vm_free(vm);
+}
+
+TEST(fallocate_punch_release)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	long before = pool_free_chunks(pool_node);
+	int fd;
+
+	ASSERT_GE(before, 2);
+	fd = pool_create(vm, 2 * chunk_size);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 2 * chunk_size), 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 2);
+	/* Allocating what the file already holds takes nothing more. */
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, chunk_size, chunk_size), 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 2);
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			    chunk_size, chunk_size), 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+
+	close(fd);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	kvm_vm_free(vm);
+}
+
+TEST(fallocate_invalid)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	long before = pool_free_chunks(pool_node);
+	const size_t page = getpagesize();
+	int fd = pool_create(vm, 2 * chunk_size);
+	const struct {
+		int mode;
+		off_t offset, len;
+		int err;
+	} cases[] = {
+		{ FALLOC_FL_KEEP_SIZE, page, chunk_size, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 0, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 0, chunk_size + page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, chunk_size, 2 * chunk_size, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 2 * chunk_size, chunk_size, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, page, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0, 3 * chunk_size, EINVAL },
+		{ 0, 0, chunk_size, EOPNOTSUPP },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE, 0, chunk_size, EOPNOTSUPP },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		errno = 0;
+		EXPECT_EQ(fallocate(fd, cases[i].mode, cases[i].offset,
+				    cases[i].len), -1) TH_LOG("case %u", i);
+		EXPECT_EQ(errno, cases[i].err) TH_LOG("case %u", i);
+	}
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	close(fd);
+	kvm_vm_free(vm);
+}
+
+TEST(enospc_gives_back)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	long before = pool_free_chunks(pool_node);
+	int fd, held;
+
+	/* One chunk held by another file must survive the failed call. */
+	held = pool_create(vm, chunk_size);
+	ASSERT_EQ(fallocate(held, FALLOC_FL_KEEP_SIZE, 0, chunk_size), 0);
+	ASSERT_EQ(pool_free_chunks(pool_node), before - 1);
+
+	fd = pool_create(vm, before * chunk_size);
+	errno = 0;
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, before * chunk_size), -1);
+	EXPECT_EQ(errno, ENOSPC);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+
+	/* What is free can still be taken, exactly. */
+	if (before > 1) {
+		EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0,
+				    (before - 1) * chunk_size), 0);
+		EXPECT_EQ(pool_free_chunks(pool_node), 0);
+	}
+
+	close(fd);
+	close(held);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	kvm_vm_free(vm);
+}
+
+static void guest_code(uint64_t gpa, uint64_t size)
+{
+	uint64_t *mem = (uint64_t *)gpa;
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(mem[off / 8], PATTERN_PRIVATE | off);
+	for (off = 0; off < size; off += PAGE_SIZE)
+		GUEST_ASSERT_EQ(READ_ONCE(mem[off / 8]), PATTERN_PRIVATE | off);
+	GUEST_SYNC(STAGE_FILLED);
+
+	/* The host made the first page shared and wrote into it. */
+	GUEST_ASSERT_EQ(READ_ONCE(mem[0]), PATTERN_HOST);
+	WRITE_ONCE(mem[0], PATTERN_GUEST);
+	GUEST_SYNC(STAGE_SHARED_WRITTEN);
+
+	/* Private again: the private contents are still there. */
+	GUEST_ASSERT_EQ(READ_ONCE(mem[0]), PATTERN_PRIVATE);
+	GUEST_SYNC(STAGE_PRIVATE_AGAIN);
+
+	/* The host punched every chunk: new chunks read as zeros. */
+	for (off = 0; off < size; off += PAGE_SIZE)
+		GUEST_ASSERT_EQ(READ_ONCE(mem[off / 8]), 0);
+	GUEST_DONE();
+}
+
+static void run_to(struct kvm_vcpu *vcpu, uint64_t stage)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_SYNC:
+		TEST_ASSERT_EQ(uc.args[1], stage);
+		break;
+	case UCALL_DONE:
+		TEST_ASSERT_EQ(stage, 0);
+		break;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+}
+
+static void prefault(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t size)
+{
+	struct kvm_pre_fault_memory range = { .gpa = gpa, .size = size };
+
+	while (range.size)
+		TEST_ASSERT(!__vcpu_ioctl(vcpu, KVM_PRE_FAULT_MEMORY, &range) ||
+			    errno == EAGAIN || errno == EINTR,
+			    "KVM_PRE_FAULT_MEMORY: %s", strerror(errno));
+}
+
+struct stats {
+	uint64_t p4k, p2m, p1g;
+};
+
+static struct stats read_stats(struct kvm_vm *vm)
+{
+	return (struct stats) {
+		vm_get_stat(vm, "pages_4k"),
+		vm_get_stat(vm, "pages_2m"),
+		vm_get_stat(vm, "pages_1g"),
+	};
+}
+
+/*
+ * A KVM_X86_SW_PROTECTED_VM runs from pool-backed private memory: large NPT
+ * entries only, conversion to shared and back, zeros after punch.
+ */
+TEST(private_memory_guest)
+{
+	const struct vm_shape shape = {
+		.mode = VM_MODE_DEFAULT,
+		.type = KVM_X86_SW_PROTECTED_VM,
+	};
+	long before = pool_free_chunks(pool_node);
+	uint64_t nr = before >= POOL_VM_CHUNKS ? POOL_VM_CHUNKS : 1;
+	uint64_t size = nr * chunk_size, gpa = POOL_DATA_GPA;
+	struct kvm_userspace_memory_region2 *slot0;
+	struct kvm_vcpu *vcpu;
+	struct stats s0, s1;
+	struct kvm_vm *vm;
+	uint64_t *shared;
+	uint8_t *raw;
+	int fd;
+
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM))) {
+		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
+	}
+	ASSERT_GE(before, 1);
+
+	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_code);
+	fd = pool_create(vm, size);
+
+	/* Shared backing aligned like the gpa, so large pages are allowed. */
+	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(raw, MAP_FAILED);
+	shared = (uint64_t *)align_ptr_up(raw, chunk_size);
+	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
+				   size, shared, fd, 0);
+	vm_mem_set_private(vm, gpa, size);
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, gpa, size);
+
+	/* Map everything but the pool region now, so only it faults later. */
+	slot0 = &memslot2region(vm, 0)->region;
+	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+	s0 = read_stats(vm);
+	run_to(vcpu, STAGE_FILLED);
+	s1 = read_stats(vm);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+	TH_LOG("chunk %lu KiB: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
+	       chunk_size >> 10, s1.p4k - s0.p4k, s1.p2m - s0.p2m,
+	       s1.p1g - s0.p1g);
+	EXPECT_EQ(s1.p4k, s0.p4k);
+	if (chunk_size == SZ_1G) {
+		EXPECT_EQ(s1.p1g - s0.p1g, nr);
+	} else {
+		EXPECT_EQ(s1.p2m - s0.p2m, nr);
+	}
+
+	vm_mem_set_shared(vm, gpa, getpagesize());
+	shared[0] = PATTERN_HOST;
+	run_to(vcpu, STAGE_SHARED_WRITTEN);
+	EXPECT_EQ(shared[0], PATTERN_GUEST);
+	vm_mem_set_private(vm, gpa, getpagesize());
+	run_to(vcpu, STAGE_PRIVATE_AGAIN);
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			    size), 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	run_to(vcpu, 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+
+	kvm_vm_free(vm);
+	close(fd);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	munmap(raw, size + chunk_size);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
+	chunk_size = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	TEST_REQUIRE(chunk_size);
+	pool_find_node();
+	TEST_REQUIRE(pool_node >= 0);
+	return test_harness_run(argc, argv);
+}
