@@ -56,18 +56,24 @@ static const u32 ho_t_slots[HO_T_NR_SLOTS] = {
 			 HO_T_NR_FILES * sizeof(struct gmem_handover_file))
 #define HO_T_LEN	(HO_T_SLOTS_OFF + HO_T_NR_SLOTS * sizeof(__le32))
 
-#define HO_T_HDR(f)	offsetof(struct gmem_handover_header, f)
-#define HO_T_NODE(i, f)	(HO_T_NODES_OFF + (i) * sizeof(struct gmem_handover_node) + \
-			 offsetof(struct gmem_handover_node, f))
-#define HO_T_FILE(i, f)	(HO_T_FILES_OFF + (i) * sizeof(struct gmem_handover_file) + \
-			 offsetof(struct gmem_handover_file, f))
+#define HO_T_NODE_AT(i)	(HO_T_NODES_OFF + (i) * sizeof(struct gmem_handover_node))
+#define HO_T_FILE_AT(i)	(HO_T_FILES_OFF + (i) * sizeof(struct gmem_handover_file))
 #define HO_T_SLOT(i)	(HO_T_SLOTS_OFF + (i) * sizeof(__le32))
+
+/**
+ * struct ho_t_field - where a field of the reference record is
+ * @off: byte offset from the start of the record.
+ * @width: field width in bytes: 1, 4 or 8.
+ */
+struct ho_t_field {
+	u32 off;
+	u32 width;
+};
 
 /**
  * struct ho_t_case - one corruption of the reference record
  * @name: what is wrong.
- * @off: byte offset of the field to overwrite.
- * @width: field width in bytes: 1, 4 or 8.
+ * @field: the field to overwrite.
  * @value: new value, stored little endian.
  * @reseal: recompute the checksum afterwards, so that the rule behind the
  *	checksum is the one tested.
@@ -75,93 +81,95 @@ static const u32 ho_t_slots[HO_T_NR_SLOTS] = {
  */
 struct ho_t_case {
 	const char *name;
-	u32 off;
-	u32 width;
+	struct ho_t_field field;
 	u64 value;
 	bool reseal;
 	enum gmem_handover_reason reason;
 };
 
-#define HO_T_H(f)	HO_T_HDR(f), sizeof(((struct gmem_handover_header *)0)->f)
-#define HO_T_N(i, f)	HO_T_NODE(i, f), sizeof(((struct gmem_handover_node *)0)->f)
-#define HO_T_F(i, f)	HO_T_FILE(i, f), sizeof(((struct gmem_handover_file *)0)->f)
-#define HO_T_S(i)	HO_T_SLOT(i), sizeof(__le32)
+/* Field @f, @w bytes wide, of the header, of node entry @i, of file entry @i. */
+#define HO_T_H(f, w)	{ offsetof(struct gmem_handover_header, f), w }
+#define HO_T_N(i, f, w)	{ HO_T_NODE_AT(i) + offsetof(struct gmem_handover_node, f), w }
+#define HO_T_F(i, f, w)	{ HO_T_FILE_AT(i) + offsetof(struct gmem_handover_file, f), w }
+#define HO_T_S(i)	{ HO_T_SLOT(i), sizeof(__le32) }
+#define HO_T_B(off)	{ (off), 1 }
+#define HO_T_COMPAT	offsetof(struct gmem_handover_header, compatible)
 
 static const struct ho_t_case ho_t_cases[] = {
-	{ "magic", HO_T_H(magic), 0, false, GMEM_HO_BAD_MAGIC },
-	{ "version", HO_T_H(version), 2, false, GMEM_HO_BAD_VERSION },
-	{ "compatible", HO_T_HDR(compatible) + 20, 1, '2', false,
+	{ "magic", HO_T_H(magic, 8), 0, false, GMEM_HO_BAD_MAGIC },
+	{ "version", HO_T_H(version, 4), 2, false, GMEM_HO_BAD_VERSION },
+	{ "compatible", HO_T_B(HO_T_COMPAT + 20), '2', false,
 	  GMEM_HO_BAD_COMPATIBLE },
-	{ "compatible padding", HO_T_HDR(compatible) + 31, 1, 'x', false,
+	{ "compatible padding", HO_T_B(HO_T_COMPAT + 31), 'x', false,
 	  GMEM_HO_BAD_COMPATIBLE },
-	{ "header size", HO_T_H(header_size), 120, false,
+	{ "header size", HO_T_H(header_size, 4), 120, false,
 	  GMEM_HO_BAD_HEADER_SIZE },
-	{ "header flags", HO_T_H(flags), 1, false, GMEM_HO_BAD_FLAGS },
-	{ "length zero", HO_T_H(total_len), 0, false, GMEM_HO_BAD_LENGTH },
-	{ "length past buffer", HO_T_H(total_len), HO_T_LEN + 8, false,
+	{ "header flags", HO_T_H(flags, 4), 1, false, GMEM_HO_BAD_FLAGS },
+	{ "length zero", HO_T_H(total_len, 8), 0, false, GMEM_HO_BAD_LENGTH },
+	{ "length past buffer", HO_T_H(total_len, 8), HO_T_LEN + 8, false,
 	  GMEM_HO_BAD_LENGTH },
 	{ "stale checksum", HO_T_S(0), 4, false, GMEM_HO_BAD_CHECKSUM },
-	{ "checksum field", HO_T_H(checksum), 0x12345678, false,
+	{ "checksum field", HO_T_H(checksum, 4), 0x12345678, false,
 	  GMEM_HO_BAD_CHECKSUM },
-	{ "no node", HO_T_H(nr_nodes), 0, true, GMEM_HO_BAD_COUNTS },
-	{ "too many nodes", HO_T_H(nr_nodes), GMEM_HANDOVER_MAX_NODES + 1,
+	{ "no node", HO_T_H(nr_nodes, 4), 0, true, GMEM_HO_BAD_COUNTS },
+	{ "too many nodes", HO_T_H(nr_nodes, 4), GMEM_HANDOVER_MAX_NODES + 1,
 	  true, GMEM_HO_BAD_COUNTS },
-	{ "too many files", HO_T_H(nr_files), GMEM_HANDOVER_MAX_FILES + 1,
+	{ "too many files", HO_T_H(nr_files, 4), GMEM_HANDOVER_MAX_FILES + 1,
 	  true, GMEM_HO_BAD_COUNTS },
-	{ "slots without file", HO_T_H(nr_files), 0, true,
+	{ "slots without file", HO_T_H(nr_files, 4), 0, true,
 	  GMEM_HO_BAD_COUNTS },
-	{ "slots of no file", HO_T_H(nr_files), 2, true, GMEM_HO_BAD_COUNTS },
-	{ "nodes misaligned", HO_T_H(nodes_off), HO_T_NODES_OFF + 4, true,
+	{ "slots of no file", HO_T_H(nr_files, 4), 2, true, GMEM_HO_BAD_COUNTS },
+	{ "nodes misaligned", HO_T_H(nodes_off, 8), HO_T_NODES_OFF + 4, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "nodes in header", HO_T_H(nodes_off), HO_T_NODES_OFF - 8, true,
+	{ "nodes in header", HO_T_H(nodes_off, 8), HO_T_NODES_OFF - 8, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "files over nodes", HO_T_H(files_off), HO_T_FILES_OFF - 8, true,
+	{ "files over nodes", HO_T_H(files_off, 8), HO_T_FILES_OFF - 8, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "slots past end", HO_T_H(slots_off), HO_T_SLOTS_OFF + 8, true,
+	{ "slots past end", HO_T_H(slots_off, 8), HO_T_SLOTS_OFF + 8, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "slot count overflow", HO_T_H(nr_slots), 1ULL << 62, true,
+	{ "slot count overflow", HO_T_H(nr_slots, 8), 1ULL << 62, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "slot count past end", HO_T_H(nr_slots), HO_T_NR_SLOTS + 1, true,
+	{ "slot count past end", HO_T_H(nr_slots, 8), HO_T_NR_SLOTS + 1, true,
 	  GMEM_HO_BAD_SECTION },
-	{ "chunk shift", HO_T_N(0, chunk_shift), 22, true, GMEM_HO_BAD_NODE },
-	{ "nid too large", HO_T_N(1, nid), GMEM_HANDOVER_MAX_NID, true,
+	{ "chunk shift", HO_T_N(0, chunk_shift, 4), 22, true, GMEM_HO_BAD_NODE },
+	{ "nid too large", HO_T_N(1, nid, 4), GMEM_HANDOVER_MAX_NID, true,
 	  GMEM_HO_BAD_NODE },
-	{ "base misaligned", HO_T_N(0, base), SZ_1G + SZ_4K, true,
+	{ "base misaligned", HO_T_N(0, base, 8), SZ_1G + SZ_4K, true,
 	  GMEM_HO_BAD_NODE },
-	{ "size zero", HO_T_N(0, size), 0, true, GMEM_HO_BAD_NODE },
-	{ "size overflow", HO_T_N(1, size), 0ULL - SZ_2M, true,
+	{ "size zero", HO_T_N(0, size, 8), 0, true, GMEM_HO_BAD_NODE },
+	{ "size overflow", HO_T_N(1, size, 8), 0ULL - SZ_2M, true,
 	  GMEM_HO_BAD_NODE },
-	{ "chunk base misaligned", HO_T_N(0, chunk_base), SZ_1G + SZ_4K, true,
+	{ "chunk base misaligned", HO_T_N(0, chunk_base, 8), SZ_1G + SZ_4K, true,
 	  GMEM_HO_BAD_NODE },
-	{ "chunk base below pool", HO_T_N(0, chunk_base), SZ_1G - SZ_2M, true,
+	{ "chunk base below pool", HO_T_N(0, chunk_base, 8), SZ_1G - SZ_2M, true,
 	  GMEM_HO_BAD_NODE },
-	{ "no chunk", HO_T_N(0, nr_chunks), 0, true, GMEM_HO_BAD_NODE },
-	{ "chunks past pool", HO_T_N(0, nr_chunks), 128, true,
+	{ "no chunk", HO_T_N(0, nr_chunks, 8), 0, true, GMEM_HO_BAD_NODE },
+	{ "chunks past pool", HO_T_N(0, nr_chunks, 8), 128, true,
 	  GMEM_HO_BAD_NODE },
-	{ "chunk count too large", HO_T_N(0, nr_chunks), 1ULL << 32, true,
+	{ "chunk count too large", HO_T_N(0, nr_chunks, 8), 1ULL << 32, true,
 	  GMEM_HO_BAD_NODE },
-	{ "pools overlap", HO_T_N(0, size), SZ_4G, true,
+	{ "pools overlap", HO_T_N(0, size, 8), SZ_4G, true,
 	  GMEM_HO_NODE_OVERLAP },
-	{ "nid repeated", HO_T_N(1, nid), 0, true, GMEM_HO_DUP_NID },
-	{ "nids unsorted", HO_T_N(0, nid), 2, true, GMEM_HO_DUP_NID },
-	{ "zero token", HO_T_F(0, token), 0, true, GMEM_HO_BAD_TOKEN },
-	{ "token repeated", HO_T_F(1, token), 0x1000, true,
+	{ "nid repeated", HO_T_N(1, nid, 4), 0, true, GMEM_HO_DUP_NID },
+	{ "nids unsorted", HO_T_N(0, nid, 4), 2, true, GMEM_HO_DUP_NID },
+	{ "zero token", HO_T_F(0, token, 8), 0, true, GMEM_HO_BAD_TOKEN },
+	{ "token repeated", HO_T_F(1, token, 8), 0x1000, true,
 	  GMEM_HO_DUP_TOKEN },
-	{ "tokens unsorted", HO_T_F(2, token), 0x1800, true,
+	{ "tokens unsorted", HO_T_F(2, token, 8), 0x1800, true,
 	  GMEM_HO_DUP_TOKEN },
-	{ "file on unknown node", HO_T_F(0, nid), 2, true,
+	{ "file on unknown node", HO_T_F(0, nid, 4), 2, true,
 	  GMEM_HO_BAD_FILE_NODE },
-	{ "file size not chunks", HO_T_F(0, size), 4 * SZ_2M + SZ_4K, true,
+	{ "file size not chunks", HO_T_F(0, size, 8), 4 * SZ_2M + SZ_4K, true,
 	  GMEM_HO_BAD_FILE_SIZE },
-	{ "file size of other node", HO_T_F(1, size), 2 * SZ_2M, true,
+	{ "file size of other node", HO_T_F(1, size, 8), 2 * SZ_2M, true,
 	  GMEM_HO_BAD_FILE_SIZE },
-	{ "file fewer slots", HO_T_F(2, nr_slots), 2, true,
+	{ "file fewer slots", HO_T_F(2, nr_slots, 8), 2, true,
 	  GMEM_HO_BAD_FILE_SIZE },
-	{ "file without slot", HO_T_F(0, nr_slots), 0, true,
+	{ "file without slot", HO_T_F(0, nr_slots, 8), 0, true,
 	  GMEM_HO_BAD_FILE_SLOTS },
-	{ "file slots elsewhere", HO_T_F(1, first_slot), 3, true,
+	{ "file slots elsewhere", HO_T_F(1, first_slot, 8), 3, true,
 	  GMEM_HO_BAD_FILE_SLOTS },
-	{ "file slots past table", HO_T_F(2, nr_slots), 4, true,
+	{ "file slots past table", HO_T_F(2, nr_slots, 8), 4, true,
 	  GMEM_HO_BAD_FILE_SLOTS },
 	{ "chunk past pool", HO_T_S(0), 64, true, GMEM_HO_BAD_CHUNK },
 	{ "1G chunk past pool", HO_T_S(4), 2, true, GMEM_HO_BAD_CHUNK },
@@ -190,7 +198,7 @@ static inline void ho_t_reseal(void *buf, size_t len)
 
 static inline void ho_t_corrupt(void *buf, size_t len, const struct ho_t_case *c)
 {
-	ho_t_put((u8 *)buf + c->off, c->width, c->value);
+	ho_t_put((u8 *)buf + c->field.off, c->field.width, c->value);
 	if (c->reseal)
 		ho_t_reseal(buf, len);
 }

@@ -8,5 +8,6 @@
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define sizeof_field(t, m)		sizeof(((t *)0)->m)
 
 #endif
