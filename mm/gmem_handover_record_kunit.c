@@ -62,6 +62,14 @@ static int ho_t_collect(u64 slot, u32 chunk, void *arg)
 	return 0;
 }
 
+/* The check value of CRC-32C: the host tests assert the same. */
+static void gmem_pool_test_crc32c(struct kunit *test)
+{
+	static const u8 check[] = "123456789";
+
+	KUNIT_EXPECT_EQ(test, __crc32c_le(~0U, check, 9) ^ ~0U, 0xe3069283);
+}
+
 static void gmem_pool_test_round_trip(struct kunit *test)
 {
 	struct ho_t_ctx *ctx = ho_t_setup(test);
@@ -295,6 +303,7 @@ static void gmem_pool_test_1tib(struct kunit *test)
 }
 
 static struct kunit_case gmem_pool_record_cases[] = {
+	KUNIT_CASE(gmem_pool_test_crc32c),
 	KUNIT_CASE(gmem_pool_test_round_trip),
 	KUNIT_CASE(gmem_pool_test_corruption),
 	KUNIT_CASE(gmem_pool_test_dup_chunk_detail),
