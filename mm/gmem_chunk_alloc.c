@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Layout and chunk allocator of one gmem pool.
+ *
+ * DOC: gmem pool layout and chunk allocator
+ *
+ * A pool is a section-aligned physical range [base, base + size) that has
+ * no struct page and no direct-map alias.  Its first bytes hold the
+ * metadata area, rounded up to 2 MiB::
+ *
+ *   base                  chunk_base                          base + size
+ *   | header|bitmap|owners | slack | chunk 0 | chunk 1 | ... | chunk n-1 |
+ *
+ * The header (struct gmem_pool_header) describes the pool, the bitmap has
+ * one bit per chunk (set = in use) and the owner array one u32 per chunk
+ * (GMEM_CHUNK_OWNER_NONE when free).  With 2 MiB chunks a GiB of pool needs
+ * 512 owners (2 KiB) and 512 bits (64 bytes): about 2.1 KiB per GiB plus a
+ * 64-byte header, so the 2 MiB metadata span covers pools up to ~1 TiB.
+ *
+ * Nothing here touches memory outside the metadata area, and nothing
+ * depends on where that area lives, so the KUnit suite drives the same
+ * code on a kmalloc'd buffer and made-up physical addresses.
+ *
+ * Locking: pool->lock (a spinlock, process context only) protects the
+ * bitmap, the owners and the free count; it is a leaf lock.
+ */
+
+#define pr_fmt(fmt) "gmem_pool: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/math.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "gmem_carveout.h"
+
+/* Largest pool we lay out; keeps every size computation below far from overflow. */
+#define GMEM_POOL_MAX_BYTES	BIT_ULL(50)
+
+static unsigned long gmem_pool_bitmap_longs(unsigned long nchunks)
+{
+	return BITS_TO_LONGS(nchunks);
+}
+
+/**
+ * gmem_pool_meta_bytes() - bytes of metadata a pool of @nchunks chunks uses
+ * @nchunks: number of chunks
+ *
+ * Return: size of the header, free bitmap and owner array, in bytes.
+ */
+u64 gmem_pool_meta_bytes(unsigned long nchunks)
+{
+	return sizeof(struct gmem_pool_header) +
+	       gmem_pool_bitmap_longs(nchunks) * sizeof(unsigned long) +
+	       (u64)nchunks * sizeof(u32);
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_meta_bytes);
+
+/**
+ * gmem_pool_layout() - compute where metadata and chunks of a pool go
+ * @base: physical start of the reservation, section aligned
+ * @want: usable chunk capacity wanted, in bytes
+ * @chunk_shift: log2 of the chunk size, 21 (2 MiB) or 30 (1 GiB)
+ * @l: the layout, filled in on success
+ *
+ * The reservation is the smallest whole number of sections from @base
+ * that holds the metadata and at least @want bytes of chunks; every whole
+ * chunk up to its end is usable, so @l->nchunks may exceed what @want asks.
+ *
+ * Return: 0, or -EINVAL if @base is not section aligned, @want is 0 or
+ * absurdly large, or @chunk_shift is not supported.
+ */
+int gmem_pool_layout(phys_addr_t base, u64 want, unsigned int chunk_shift,
+		     struct gmem_pool_layout *l)
+{
+	unsigned long want_chunks;
+	phys_addr_t end;
+
+	if (chunk_shift != GMEM_POOL_CHUNK_SHIFT_2M &&
+	    chunk_shift != GMEM_POOL_CHUNK_SHIFT_1G)
+		return -EINVAL;
+	if (!want || want > GMEM_POOL_MAX_BYTES ||
+	    !IS_ALIGNED(base, GMEM_POOL_SECTION_SIZE))
+		return -EINVAL;
+
+	want_chunks = DIV_ROUND_UP_ULL(want, 1ULL << chunk_shift);
+	l->base = base;
+	l->chunk_shift = chunk_shift;
+	l->meta_span = ALIGN(gmem_pool_meta_bytes(want_chunks),
+			     GMEM_POOL_META_ALIGN);
+	l->chunk_base = ALIGN(base + l->meta_span, 1ULL << chunk_shift);
+	end = ALIGN(l->chunk_base + ((u64)want_chunks << chunk_shift),
+		    GMEM_POOL_SECTION_SIZE);
+	l->size = end - base;
+	l->nchunks = (end - l->chunk_base) >> chunk_shift;
+	/* Chunks gained by rounding up to a section need metadata too. */
+	while (gmem_pool_meta_bytes(l->nchunks) > l->meta_span)
+		l->nchunks--;
+	l->meta_bytes = gmem_pool_meta_bytes(l->nchunks);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_layout);
+
+/**
+ * gmem_pool_init_meta() - format a pool's metadata area, all chunks free
+ * @pool: the pool, with @pool->layout and @pool->nid set
+ * @meta: kernel mapping of the metadata area, @pool->layout.meta_bytes long
+ *
+ * Must run before @pool is visible to any other thread.
+ */
+void gmem_pool_init_meta(struct gmem_pool *pool, void *meta)
+{
+	const struct gmem_pool_layout *l = &pool->layout;
+	struct gmem_pool_header *hdr = meta;
+
+	spin_lock_init(&pool->lock);
+	pool->hdr = hdr;
+	pool->bitmap = meta + sizeof(*hdr);
+	pool->owners = (u32 *)(pool->bitmap +
+			       gmem_pool_bitmap_longs(l->nchunks));
+
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->magic = GMEM_POOL_MAGIC;
+	hdr->version = GMEM_POOL_VERSION;
+	hdr->nid = pool->nid;
+	hdr->chunk_shift = l->chunk_shift;
+	hdr->base = l->base;
+	hdr->size = l->size;
+	hdr->chunk_base = l->chunk_base;
+	hdr->nchunks = l->nchunks;
+	hdr->nfree = l->nchunks;
+	bitmap_zero(pool->bitmap, l->nchunks);
+	memset(pool->owners, 0, l->nchunks * sizeof(u32));
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_init_meta);
+
+/**
+ * gmem_pool_alloc_chunk() - take the lowest free chunk of a pool
+ * @pool: the pool
+ * @owner: owner id to record, not %GMEM_CHUNK_OWNER_NONE
+ * @idx: index of the chunk taken
+ *
+ * The chunk is not zeroed here; that is the caller's job.
+ *
+ * Return: 0, -EINVAL if @owner is %GMEM_CHUNK_OWNER_NONE, -ENOSPC if every
+ * chunk is in use.
+ */
+int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
+			  unsigned long *idx)
+{
+	unsigned long nchunks = pool->layout.nchunks;
+	unsigned long i;
+
+	if (owner == GMEM_CHUNK_OWNER_NONE)
+		return -EINVAL;
+
+	spin_lock(&pool->lock);
+	i = find_first_zero_bit(pool->bitmap, nchunks);
+	if (i >= nchunks) {
+		spin_unlock(&pool->lock);
+		return -ENOSPC;
+	}
+	__set_bit(i, pool->bitmap);
+	pool->owners[i] = owner;
+	pool->hdr->nfree--;
+	spin_unlock(&pool->lock);
+
+	*idx = i;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_alloc_chunk);
+
+/**
+ * gmem_pool_free_chunk() - give a chunk back to its pool
+ * @pool: the pool
+ * @idx: index of the chunk
+ * @owner: owner id the chunk was allocated with
+ *
+ * A chunk that is free or held by another owner is left alone: the caller
+ * decides how loudly to complain.
+ *
+ * Return: 0, or -EINVAL if @idx is out of range, free, or not @owner's.
+ */
+int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
+			 u32 owner)
+{
+	int ret = -EINVAL;
+
+	if (idx >= pool->layout.nchunks || owner == GMEM_CHUNK_OWNER_NONE)
+		return -EINVAL;
+
+	spin_lock(&pool->lock);
+	if (test_bit(idx, pool->bitmap) && pool->owners[idx] == owner) {
+		__clear_bit(idx, pool->bitmap);
+		pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
+		pool->hdr->nfree++;
+		ret = 0;
+	}
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_free_chunk);
+
+/**
+ * gmem_pool_nr_free() - number of free chunks of a pool
+ * @pool: the pool
+ *
+ * Return: the free count at the time of the call.
+ */
+unsigned long gmem_pool_nr_free(struct gmem_pool *pool)
+{
+	unsigned long nfree;
+
+	spin_lock(&pool->lock);
+	nfree = pool->hdr->nfree;
+	spin_unlock(&pool->lock);
+	return nfree;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_free);
+
+/* Next used chunk at or after @idx held by @owner (any owner if NONE). */
+static unsigned long __gmem_pool_next_used(struct gmem_pool *pool, u32 owner,
+					   unsigned long idx, u32 *found)
+{
+	unsigned long nchunks = pool->layout.nchunks;
+
+	lockdep_assert_held(&pool->lock);
+	for_each_set_bit_from(idx, pool->bitmap, nchunks) {
+		if (owner == GMEM_CHUNK_OWNER_NONE ||
+		    pool->owners[idx] == owner) {
+			*found = pool->owners[idx];
+			return idx;
+		}
+	}
+	return nchunks;
+}
+
+/**
+ * gmem_pool_for_each() - call @fn on every used chunk of @owner
+ * @pool: the pool
+ * @owner: owner id, or %GMEM_CHUNK_OWNER_NONE for every used chunk
+ * @fn: callback, called without @pool->lock held so it may sleep
+ * @arg: passed to @fn
+ *
+ * Chunks are visited in address order.  A chunk allocated or freed while
+ * the walk runs may or may not be visited.
+ *
+ * Return: 0 after a full walk, else the first non-zero value of @fn.
+ */
+int gmem_pool_for_each(struct gmem_pool *pool, u32 owner, gmem_chunk_fn fn,
+		       void *arg)
+{
+	unsigned long idx = 0;
+	u32 found = 0;
+	int ret;
+
+	for (;;) {
+		spin_lock(&pool->lock);
+		idx = __gmem_pool_next_used(pool, owner, idx, &found);
+		spin_unlock(&pool->lock);
+		if (idx >= pool->layout.nchunks)
+			return 0;
+		ret = fn(gmem_pool_chunk_pfn(pool, idx), found, arg);
+		if (ret)
+			return ret;
+		idx++;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_for_each);
