@@ -158,6 +158,18 @@ static bool kvm_gmem_pool_range_private(struct kvm *kvm, gfn_t start,
 }
 
 /*
+ * kvm_release_pfn_clean() puts a page only if kvm_pfn_to_refcounted_page()
+ * finds one: a valid pfn whose page is not PageReserved (pool pfns are never
+ * the zero page nor ZONE_DEVICE).  Test that directly rather than through
+ * kvm_pfn_to_refcounted_page(), which warns on reserved pages with a zero
+ * refcount.
+ */
+static bool kvm_gmem_pool_pfn_refcounted(unsigned long pfn)
+{
+	return pfn_valid(pfn) && !PageReserved(pfn_to_page(pfn));
+}
+
+/*
  * The callers of kvm_gmem_get_pfn() drop a reference with
  * kvm_release_pfn_clean(), and huge SPTEs need naturally aligned chunks.
  * Both hold for carveout memory by construction; check it anyway, once per
@@ -171,8 +183,8 @@ static bool kvm_gmem_pool_chunk_sane(const struct kvm_gmem_pool *pool,
 
 	if (WARN_ON_ONCE(!IS_ALIGNED(pfn, kvm_gmem_pool_chunk_pages(pool))))
 		return false;
-	return !WARN_ON_ONCE(kvm_pfn_to_refcounted_page(pfn) ||
-			     kvm_pfn_to_refcounted_page(last));
+	return !WARN_ON_ONCE(kvm_gmem_pool_pfn_refcounted(pfn) ||
+			     kvm_gmem_pool_pfn_refcounted(last));
 }
 
 /*
