@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/gmem_carveout.h>
+#include <linux/ioport.h>
 #include <linux/mmzone.h>
 #include <linux/numa.h>
 #include <linux/pfn.h>
@@ -25,6 +26,9 @@
 #define GMEM_POOL_CHUNK_SHIFT_2M	21
 #define GMEM_POOL_CHUNK_SHIFT_1G	30
 #define GMEM_POOL_MAX_REQUESTS		MAX_NUMNODES
+
+/* Room for "gmem pool node <nid>" in /proc/iomem. */
+#define GMEM_POOL_RES_NAME_LEN		24
 
 #define GMEM_POOL_MAGIC			0x4c4f4f504d454d47ULL /* "GMEMPOOL" */
 #define GMEM_POOL_VERSION		1
@@ -92,6 +96,8 @@ struct gmem_pool_layout {
  * @hdr: persistent header (mapped metadata area)
  * @bitmap: free bitmap inside the metadata area, bit set = chunk in use
  * @owners: owner id of each chunk, %GMEM_CHUNK_OWNER_NONE when free
+ * @res: the pool's /proc/iomem entry, inserted at activation
+ * @res_name: name of @res
  */
 struct gmem_pool {
 	struct gmem_pool_layout layout;
@@ -102,6 +108,8 @@ struct gmem_pool {
 	struct gmem_pool_header *hdr;
 	unsigned long *bitmap;
 	u32 *owners;
+	struct resource res;
+	char res_name[GMEM_POOL_RES_NAME_LEN];
 };
 
 /**

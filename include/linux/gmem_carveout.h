@@ -28,6 +28,7 @@ typedef int (*gmem_chunk_fn)(unsigned long pfn, u32 owner, void *arg);
 
 #ifdef CONFIG_GMEM_CARVEOUT
 
+void gmem_carveout_reserve(void);
 unsigned int gmem_carveout_chunk_order(void);
 bool gmem_carveout_node_has_pool(int nid);
 int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
@@ -35,10 +36,29 @@ void gmem_carveout_free(unsigned long pfn, u32 owner);
 int gmem_carveout_zero_chunk(unsigned long pfn);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
+
+/**
+ * gmem_carveout_for_each_chunk() - walk the used chunks of a node's pool
+ * @nid: NUMA node id
+ * @owner: owner id to match, %GMEM_CHUNK_OWNER_NONE for every used chunk
+ * @fn: called with each chunk's first pfn and owner, without locks held
+ * @arg: passed to @fn
+ *
+ * Chunks are visited in address order; a chunk allocated or freed during
+ * the walk may or may not be visited.
+ *
+ * Context: process context; @fn may sleep.
+ * Return: 0 after a full walk, the first non-zero value returned by @fn,
+ * or -EINVAL if @nid has no pool.
+ */
 int gmem_carveout_for_each_chunk(int nid, u32 owner, gmem_chunk_fn fn,
 				 void *arg);
 
 #else /* !CONFIG_GMEM_CARVEOUT */
+
+static inline void gmem_carveout_reserve(void)
+{
+}
 
 static inline unsigned int gmem_carveout_chunk_order(void)
 {
@@ -74,8 +94,9 @@ static inline int gmem_carveout_pfn_to_nid(unsigned long pfn)
 	return -EINVAL;
 }
 
-static inline int gmem_carveout_for_each_chunk(int nid, u32 owner,
-					       gmem_chunk_fn fn, void *arg)
+/* Name in parentheses: checkpatch takes "*for_each_*(" for a loop. */
+static inline int (gmem_carveout_for_each_chunk)(int nid, u32 owner,
+						 gmem_chunk_fn fn, void *arg)
 {
 	return 0;
 }

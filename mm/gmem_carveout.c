@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot-time carveout of per-node memory pools for guest_memfd.
+ *
+ * DOC: gmem pool carveout
+ *
+ * Each pool asked for with gmem_pool= is taken out of memblock right after
+ * the NUMA layout is known (gmem_carveout_reserve(), called by x86
+ * setup_arch() after initmem_init()) and before sparse_init() builds the
+ * memmap, so no struct page ever exists for it.  Pools cover whole memory
+ * sections, so no section is shared with ordinary RAM.  The e820 table is
+ * told the range is reserved, so /proc/iomem does not list it as System
+ * RAM and kexec_file never places a segment in it.
+ *
+ * The direct map was built before NUMA was known and still maps the pool,
+ * so activation (a core_initcall) unmaps that alias, claims an iomem
+ * resource, maps the metadata area and formats it.  From then on chunks
+ * are handed out zeroed, through a temporary mapping of their own.
+ *
+ * Lock order: the only lock is each pool's spinlock (gmem_chunk_alloc.c),
+ * a leaf.  Pools are set up once, at boot, and never go away.
+ */
+
+#define pr_fmt(fmt) "gmem_pool: " fmt
+
+#include <linux/cache.h>
+#include <linux/gmem_carveout.h>
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/sched.h>
+#include <linux/set_memory.h>
+#include <linux/string.h>
+#include <asm/e820/api.h>
+#include <asm/sections.h>
+
+#include "gmem_carveout.h"
+
+/*
+ * One pool per node, indexed by nid.  A pool is reserved when
+ * layout.size != 0 and usable once active; both are set during boot,
+ * before anything that could call the API runs, and never change after.
+ */
+static struct gmem_pool gmem_pools[MAX_NUMNODES];
+/* Chunk size of every pool, 0 while no pool is active. */
+static unsigned int gmem_pool_chunk_shift __ro_after_init;
+
+static u64 gmem_mib(u64 bytes)
+{
+	return bytes >> 20;
+}
+
+static bool __init gmem_carveout_node_ok(int nid)
+{
+	if (!node_possible(nid)) {
+		pr_err("node %d: no such node, pool skipped\n", nid);
+		return false;
+	}
+	if (!node_online(nid)) {
+		pr_err("node %d: node has no memory, pool skipped\n", nid);
+		return false;
+	}
+	return true;
+}
+
+/* Is all of [base, end) memory of @nid (of any node if MAX_NUMNODES)? */
+static bool __init gmem_carveout_covered(phys_addr_t base, phys_addr_t end,
+					 int nid)
+{
+	unsigned long start_pfn, end_pfn;
+	phys_addr_t cur = base;
+	int i;
+
+	for_each_mem_pfn_range(i, nid, &start_pfn, &end_pfn, NULL) {
+		if (PFN_PHYS(start_pfn) <= cur && PFN_PHYS(end_pfn) > cur)
+			cur = min_t(phys_addr_t, PFN_PHYS(end_pfn), end);
+		if (cur >= end)
+			return true;
+	}
+	return false;
+}
+
+static int __init gmem_carveout_pool_overlap(phys_addr_t base,
+					     phys_addr_t end)
+{
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct gmem_pool_layout *o = &gmem_pools[nid].layout;
+
+		if (o->size && base < o->base + o->size && o->base < end)
+			return nid;
+	}
+	return NUMA_NO_NODE;
+}
+
+/* Checks of a fixed placement, in the order that gives the clearest message. */
+static int __init gmem_carveout_check_fixed(int nid,
+					    const struct gmem_pool_layout *l)
+{
+	phys_addr_t base = l->base, end = l->base + l->size;
+	phys_addr_t kstart = __pa_symbol(_text), kend = __pa_symbol(_end);
+	int other = gmem_carveout_pool_overlap(base, end);
+
+	if (other != NUMA_NO_NODE) {
+		pr_err("node %d: @%pa overlaps the pool of node %d, pool skipped\n",
+		       nid, &base, other);
+		return -EBUSY;
+	}
+	if (base < kend && kstart < end) {
+		pr_err("node %d: @%pa + %llu MiB overlaps the kernel image, pool skipped\n",
+		       nid, &base, gmem_mib(l->size));
+		return -EBUSY;
+	}
+	if (!gmem_carveout_covered(base, end, MAX_NUMNODES)) {
+		pr_err("node %d: @%pa + %llu MiB is not all RAM, pool skipped\n",
+		       nid, &base, gmem_mib(l->size));
+		return -EINVAL;
+	}
+	if (!gmem_carveout_covered(base, end, nid)) {
+		pr_err("node %d: @%pa + %llu MiB is not all on node %d, pool skipped\n",
+		       nid, &base, gmem_mib(l->size), nid);
+		return -EINVAL;
+	}
+	if (memblock_is_region_reserved(base, l->size)) {
+		pr_err("node %d: @%pa + %llu MiB overlaps reserved memory (initrd, firmware or early allocations), pool skipped\n",
+		       nid, &base, gmem_mib(l->size));
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int __init gmem_carveout_place_fixed(const struct gmem_pool_request *req,
+					    unsigned int chunk_shift,
+					    struct gmem_pool_layout *l)
+{
+	if (!IS_ALIGNED(req->phys, GMEM_POOL_SECTION_SIZE)) {
+		pr_err("node %d: @%pa is not aligned to %llu MiB, pool skipped\n",
+		       req->nid, &req->phys, gmem_mib(GMEM_POOL_SECTION_SIZE));
+		return -EINVAL;
+	}
+	if (gmem_pool_layout(req->phys, req->size, chunk_shift, l)) {
+		pr_err("node %d: %llu MiB at @%pa cannot be laid out, pool skipped\n",
+		       req->nid, gmem_mib(req->size), &req->phys);
+		return -EINVAL;
+	}
+	return gmem_carveout_check_fixed(req->nid, l);
+}
+
+/*
+ * A 1 GiB-chunk pool starts one metadata head below a 1 GiB boundary, so
+ * the metadata costs a section instead of a gigabyte.  Try every boundary
+ * of every range of the node until one whole placement is free.
+ */
+static phys_addr_t __init gmem_carveout_find_1g(int nid,
+						const struct gmem_pool_layout *l)
+{
+	phys_addr_t head = l->chunk_base - l->base, start, end, x, base;
+	unsigned long start_pfn, end_pfn;
+	int i;
+
+	for_each_mem_pfn_range(i, nid, &start_pfn, &end_pfn, NULL) {
+		start = PFN_PHYS(start_pfn);
+		end = PFN_PHYS(end_pfn);
+		if (end - start < l->size)
+			continue;
+		for (x = ALIGN_DOWN(end - l->size + head, SZ_1G);
+		     x >= start + head; x -= SZ_1G) {
+			base = memblock_alloc_range_nid(l->size,
+							GMEM_POOL_SECTION_SIZE,
+							x - head,
+							x - head + l->size,
+							nid, true);
+			if (base)
+				return base;
+			if (x < SZ_1G)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int __init gmem_carveout_place_auto(const struct gmem_pool_request *req,
+					   unsigned int chunk_shift,
+					   struct gmem_pool_layout *l)
+{
+	/* The layout only depends on the base modulo the chunk size. */
+	phys_addr_t model = chunk_shift == GMEM_POOL_CHUNK_SHIFT_1G ?
+			    SZ_1G - GMEM_POOL_SECTION_SIZE : 0;
+	phys_addr_t base;
+
+	if (gmem_pool_layout(model, req->size, chunk_shift, l)) {
+		pr_err("node %d: %llu MiB cannot be laid out, pool skipped\n",
+		       req->nid, gmem_mib(req->size));
+		return -EINVAL;
+	}
+	if (chunk_shift == GMEM_POOL_CHUNK_SHIFT_1G)
+		base = gmem_carveout_find_1g(req->nid, l);
+	else
+		base = memblock_alloc_range_nid(l->size, GMEM_POOL_SECTION_SIZE,
+						0, MEMBLOCK_ALLOC_ACCESSIBLE,
+						req->nid, true);
+	if (!base) {
+		pr_err("node %d: no free %llu MiB range for %llu MiB of chunks, pool skipped\n",
+		       req->nid, gmem_mib(l->size), gmem_mib(req->size));
+		return -ENOMEM;
+	}
+	/* Only held to find the place; gmem_carveout_take() removes it. */
+	memblock_phys_free(base, l->size);
+	return gmem_pool_layout(base, req->size, chunk_shift, l);
+}
+
+static void __init gmem_carveout_take(const struct gmem_pool_layout *l)
+{
+	/* Out of memblock.memory: sparse_init() builds no memmap for it. */
+	memblock_remove(l->base, l->size);
+	/*
+	 * /proc/iomem is built from e820_table later in setup_arch(): marking
+	 * the range reserved keeps it out of "System RAM", so kexec never
+	 * loads a segment into it.  e820_table_kexec, the map handed to the
+	 * next kernel, is left alone on purpose: whether the next kernel sees
+	 * the pool as RAM is the live-update code's decision.
+	 */
+	e820__range_update(l->base, l->size, E820_TYPE_RAM, E820_TYPE_RESERVED);
+	e820__update_table(e820_table);
+}
+
+static void __init gmem_carveout_reserve_one(const struct gmem_pool_request *req,
+					     unsigned int chunk_shift)
+{
+	struct gmem_pool *pool = &gmem_pools[req->nid];
+	struct gmem_pool_layout l;
+	int ret;
+
+	if (!gmem_carveout_node_ok(req->nid))
+		return;
+	if (req->fixed)
+		ret = gmem_carveout_place_fixed(req, chunk_shift, &l);
+	else
+		ret = gmem_carveout_place_auto(req, chunk_shift, &l);
+	if (ret)
+		return;
+
+	gmem_carveout_take(&l);
+	pool->layout = l;
+	pool->nid = req->nid;
+	if (l.size != req->size)
+		pr_info("node %d: requested %llu MiB, reserved %llu MiB, %lu chunks, because sections are %llu MiB\n",
+			req->nid, gmem_mib(req->size), gmem_mib(l.size),
+			l.nchunks, gmem_mib(GMEM_POOL_SECTION_SIZE));
+}
+
+/**
+ * gmem_carveout_reserve() - carve the pools asked for by gmem_pool=
+ *
+ * Called once by the architecture's setup code after the NUMA layout is
+ * known and before the memmap is built.  Entries that cannot be honoured
+ * are reported and skipped; the others are reserved.
+ */
+void __init gmem_carveout_reserve(void)
+{
+	unsigned int chunk_shift = gmem_pool_requested_chunk_shift();
+	const struct gmem_pool_request *reqs;
+	int i, n = gmem_pool_requests(&reqs);
+
+	if (!n || !chunk_shift)
+		return;
+
+	/* Fixed placements first, so that no automatic one takes their room. */
+	for (i = 0; i < n; i++)
+		if (reqs[i].fixed)
+			gmem_carveout_reserve_one(&reqs[i], chunk_shift);
+	for (i = 0; i < n; i++)
+		if (!reqs[i].fixed)
+			gmem_carveout_reserve_one(&reqs[i], chunk_shift);
+	gmem_pool_chunk_shift = chunk_shift;
+}
+
+static int __init gmem_carveout_unmap_direct(const struct gmem_pool_layout *l)
+{
+	unsigned long addr = (unsigned long)__va(l->base);
+	phys_addr_t off;
+	int ret;
+
+	/* A section at a time: set_memory_np() counts pages in an int. */
+	for (off = 0; off < l->size; off += GMEM_POOL_SECTION_SIZE) {
+		ret = set_memory_np(addr + off,
+				    GMEM_POOL_SECTION_SIZE >> PAGE_SHIFT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int __init gmem_carveout_add_resource(struct gmem_pool *pool)
+{
+	const struct gmem_pool_layout *l = &pool->layout;
+	struct resource *res = &pool->res;
+
+	snprintf(pool->res_name, sizeof(pool->res_name), "gmem pool node %d",
+		 pool->nid);
+	res->name = pool->res_name;
+	res->start = l->base;
+	res->end = l->base + l->size - 1;
+	res->flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+	res->desc = IORES_DESC_RESERVED;
+	return insert_resource(&iomem_resource, res);
+}
+
+static int __init gmem_carveout_activate_one(int nid)
+{
+	struct gmem_pool *pool = &gmem_pools[nid];
+	const struct gmem_pool_layout *l = &pool->layout;
+	void *meta;
+	int ret;
+
+	ret = gmem_carveout_unmap_direct(l);
+	if (ret)
+		return ret;
+	ret = gmem_carveout_add_resource(pool);
+	if (ret)
+		return ret;
+	/* Not System RAM any more: memremap() takes the ioremap path. */
+	meta = memremap(l->base, l->meta_span, MEMREMAP_WB);
+	if (!meta) {
+		ret = -ENOMEM;
+		goto release_resource;
+	}
+	gmem_pool_init_meta(pool, meta);
+	pool->active = true;
+	pr_info("node %d: %llu MiB at %pa, %lu chunks of %llu MiB\n",
+		nid, gmem_mib(l->size), &l->base, l->nchunks,
+		gmem_mib(1ULL << l->chunk_shift));
+	return 0;
+
+release_resource:
+	release_resource(&pool->res);
+	return ret;
+}
+
+static int __init gmem_carveout_activate(void)
+{
+	int nid, ret;
+	bool any = false;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!gmem_pools[nid].layout.size)
+			continue;
+		ret = gmem_carveout_activate_one(nid);
+		if (ret)
+			/* The range stays out of the kernel's hands: leaked. */
+			pr_err("node %d: pool cannot be activated (%pe), its memory is lost\n",
+			       nid, ERR_PTR(ret));
+		else
+			any = true;
+	}
+	if (!any)
+		gmem_pool_chunk_shift = 0;
+	return 0;
+}
+core_initcall(gmem_carveout_activate);
+
+/**
+ * gmem_pool_get() - the active pool of a node
+ * @nid: NUMA node id
+ *
+ * Return: the pool, or NULL if @nid has no active pool.
+ */
+struct gmem_pool *gmem_pool_get(int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES || !gmem_pools[nid].active)
+		return NULL;
+	return &gmem_pools[nid];
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_get);
+
+/* The active pool whose chunks contain @pfn, or NULL. */
+static struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn)
+{
+	phys_addr_t phys = PFN_PHYS(pfn);
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		struct gmem_pool *pool = gmem_pool_get(nid);
+		const struct gmem_pool_layout *l;
+
+		if (!pool)
+			continue;
+		l = &pool->layout;
+		if (phys >= l->chunk_base &&
+		    phys < l->chunk_base + ((u64)l->nchunks << l->chunk_shift))
+			return pool;
+	}
+	return NULL;
+}
+
+/**
+ * gmem_carveout_chunk_order() - page order of the pools' chunks
+ *
+ * Return: 9 for 2 MiB chunks, 18 for 1 GiB chunks, 0 if no pool is active.
+ */
+unsigned int gmem_carveout_chunk_order(void)
+{
+	return gmem_pool_chunk_shift ? gmem_pool_chunk_shift - PAGE_SHIFT : 0;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_chunk_order);
+
+/**
+ * gmem_carveout_node_has_pool() - whether a node has an active pool
+ * @nid: NUMA node id, any value
+ *
+ * Return: true if chunks can be allocated on @nid.
+ */
+bool gmem_carveout_node_has_pool(int nid)
+{
+	return gmem_pool_get(nid);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_node_has_pool);
+
+/**
+ * gmem_carveout_zero_chunk() - fill a chunk with zeroes
+ * @pfn: first pfn of a chunk
+ *
+ * The chunk is mapped 2 MiB at a time, only while it is cleared; the
+ * direct map is never restored.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,
+ * -ENOMEM if no temporary mapping could be made.
+ */
+int gmem_carveout_zero_chunk(unsigned long pfn)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+	phys_addr_t phys = PFN_PHYS(pfn), off;
+	u64 chunk;
+	void *va;
+
+	if (!pool)
+		return -EINVAL;
+	chunk = 1ULL << pool->layout.chunk_shift;
+	if (!IS_ALIGNED(phys - pool->layout.chunk_base, chunk))
+		return -EINVAL;
+
+	for (off = 0; off < chunk; off += GMEM_POOL_ZERO_PIECE) {
+		va = memremap(phys + off, GMEM_POOL_ZERO_PIECE, MEMREMAP_WB);
+		if (!va)
+			return -ENOMEM;
+		memset(va, 0, GMEM_POOL_ZERO_PIECE);
+		memunmap(va);
+		cond_resched();
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_zero_chunk);
+
+/**
+ * gmem_carveout_alloc() - allocate one zeroed chunk on a node
+ * @nid: NUMA node id
+ * @owner: owner id to record, not %GMEM_CHUNK_OWNER_NONE
+ * @pfn: first pfn of the chunk; the chunk spans
+ *	1 << gmem_carveout_chunk_order() pages
+ *
+ * The lowest free chunk is taken and zeroed before it is returned.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL if @nid has no pool or @owner is
+ * %GMEM_CHUNK_OWNER_NONE, -ENOSPC if the pool is full, -ENOMEM if the
+ * chunk could not be mapped for zeroing.
+ */
+int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn)
+{
+	struct gmem_pool *pool = gmem_pool_get(nid);
+	unsigned long idx, first;
+	int ret;
+
+	if (!pool)
+		return -EINVAL;
+	ret = gmem_pool_alloc_chunk(pool, owner, &idx);
+	if (ret)
+		return ret;
+
+	first = gmem_pool_chunk_pfn(pool, idx);
+	ret = gmem_carveout_zero_chunk(first);
+	if (ret) {
+		gmem_pool_free_chunk(pool, idx, owner);
+		return ret;
+	}
+	*pfn = first;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_alloc);
+
+/**
+ * gmem_carveout_free() - give a chunk back to its pool
+ * @pfn: first pfn of the chunk, as returned by gmem_carveout_alloc()
+ * @owner: owner id the chunk was allocated with
+ *
+ * Freeing a chunk that is not @owner's (a double free, a wrong owner or a
+ * pfn that does not start a chunk) is a bug: it warns once and the chunk
+ * is left as it is.  The content is not cleared here; the next
+ * gmem_carveout_alloc() of the chunk does that.
+ */
+void gmem_carveout_free(unsigned long pfn, u32 owner)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+	unsigned long idx;
+
+	if (WARN_ON_ONCE(!pool))
+		return;
+	idx = (PFN_PHYS(pfn) - pool->layout.chunk_base) >>
+	      pool->layout.chunk_shift;
+	if (WARN_ON_ONCE(gmem_pool_chunk_pfn(pool, idx) != pfn))
+		return;
+	WARN_ON_ONCE(gmem_pool_free_chunk(pool, idx, owner));
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_free);
+
+/**
+ * gmem_carveout_pfn_in_pool() - whether a pfn belongs to a pool's chunks
+ * @pfn: page frame number
+ *
+ * Return: true if @pfn lies in a chunk of an active pool, used or not.
+ */
+bool gmem_carveout_pfn_in_pool(unsigned long pfn)
+{
+	return gmem_carveout_pool_of(pfn);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_pfn_in_pool);
+
+/**
+ * gmem_carveout_pfn_to_nid() - node of the pool a pfn belongs to
+ * @pfn: page frame number
+ *
+ * Return: the node id, or -EINVAL if @pfn is not in a pool's chunks.
+ */
+int gmem_carveout_pfn_to_nid(unsigned long pfn)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+
+	return pool ? pool->nid : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_pfn_to_nid);
+
+/*
+ * Documented at its declaration in <linux/gmem_carveout.h>.  The name is in
+ * parentheses because checkpatch reads "*for_each_*(" as a loop and wants
+ * the function's brace on the line above.
+ */
+int (gmem_carveout_for_each_chunk)(int nid, u32 owner, gmem_chunk_fn fn,
+				   void *arg)
+{
+	struct gmem_pool *pool = gmem_pool_get(nid);
+
+	if (!pool)
+		return -EINVAL;
+	return gmem_pool_for_each(pool, owner, fn, arg);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_for_each_chunk);
