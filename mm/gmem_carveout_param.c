@@ -36,7 +36,7 @@ static unsigned int gmem_pool_chunk_shift __initdata = GMEM_POOL_CHUNK_SHIFT_2M;
 
 static int gmem_pool_parse_err(const char *what, const char *at)
 {
-	pr_err("gmem_pool=: %s at \"%s\", no pool created\n", what, at);
+	pr_err("gmem_pool=: %s at \"%s\", parameter ignored\n", what, at);
 	return -EINVAL;
 }
 
@@ -206,7 +206,7 @@ early_param("gmem_pool", gmem_pool_setup);
 static int __init gmem_pool_chunk_setup(char *s)
 {
 	if (gmem_pool_parse_chunk(s, &gmem_pool_chunk_shift)) {
-		pr_err("gmem_pool_chunk=%s: must be 2M or 1G, no pool created\n",
+		pr_err("gmem_pool_chunk=%s: must be 2M or 1G, pools disabled\n",
 		       s ? s : "");
 		/* Reservation reads 0 as "no pools", whatever gmem_pool= says. */
 		gmem_pool_chunk_shift = 0;

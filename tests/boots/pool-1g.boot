@@ -1,0 +1,8 @@
+# Two 1 GiB pools of 1 GiB chunks: chunk alignment, one-section metadata, live-pool KUnit.
+BOOT_CMDLINE="gmem_pool=0:1G,1:1G gmem_pool_chunk=1G"
+BOOT_MEM_PER_NODE=3G
+BOOT_KUNIT="gmem_pool_boot"
+boot_tests() {
+	t pool-sysfs-1g /tests/guest/pool_sysfs.sh 1G 0:1G 1:1G
+	t pool-memmap-1g /tests/guest/pool_memmap.sh 6144
+}
