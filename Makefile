@@ -53,7 +53,7 @@ headers: kernel
 
 selftests: headers
 	@echo "  BUILD   kvm selftests: $(SELFTESTS)"
-	@+$(MAKE) -C $(KVMST) -s -j$(JOBS) EXTRA_CFLAGS=-static \
+	@+$(MAKE) -C $(KVMST) -s -j$(JOBS) OUTPUT=$(KVMST) EXTRA_CFLAGS=-static \
 		$(addprefix $(KVMST)/,$(SELFTESTS))
 
 initramfs: selftests

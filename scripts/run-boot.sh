@@ -41,7 +41,7 @@ else
 fi
 # shellcheck disable=SC2086
 timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m $((2 * per_node_mib))M \
+	-accel tcg -cpu max -smp 2,sockets=2,cores=1,threads=1 -m $((2 * per_node_mib))M \
 	-object memory-backend-ram,id=m0,size=${per_node_mib}M \
 	-object memory-backend-ram,id=m1,size=${per_node_mib}M \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
