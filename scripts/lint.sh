@@ -45,15 +45,15 @@ out=$(mktemp)
 cd "$TREE"
 case $WHAT in
 checkpatch)
-	# Each file is checked as its own diff, so a new file never comes with
-	# its MAINTAINERS hunk: FILE_PATH_CHANGES is the one check left out
-	# here (MAINTAINERS.patch lists every file; the exported series of
-	# `make patches` is checked whole).
+	# Each file is checked as a bare diff: it has no commit message and a
+	# new file never comes with its MAINTAINERS hunk, so COMMIT_MESSAGE and
+	# FILE_PATH_CHANGES are the two checks left out here.  A patch series
+	# made from the project must be checked whole, with both.
 	while read -r f; do
 		file_diff "$f" > "$out.diff"
 		[ -s "$out.diff" ] || continue
 		scripts/checkpatch.pl --strict --no-signoff --quiet --no-summary \
-			--ignore FILE_PATH_CHANGES "$out.diff" > "$out" 2>&1
+			--ignore FILE_PATH_CHANGES,COMMIT_MESSAGE "$out.diff" > "$out" 2>&1
 		judge "$f" "$out"
 	done < <(project_files)
 	;;
