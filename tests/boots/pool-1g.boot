@@ -1,4 +1,5 @@
-# Two 1 GiB pools of 1 GiB chunks: chunk alignment, one-section metadata, live-pool KUnit.
+# Two 1 GiB pools of 1 GiB chunks: chunk alignment, one-section metadata, live-pool KUnit,
+# and pool-backed guest_memfd mapped with 1G NPT entries.
 # A 1 GiB pool needs 1152 MiB free around a 1 GiB boundary of its node; on
 # 3 GiB nodes a randomly placed kernel (KASLR) can take the only room.
 BOOT_CMDLINE="nokaslr gmem_pool=0:1G,1:1G gmem_pool_chunk=1G"
@@ -7,4 +8,5 @@ BOOT_KUNIT="gmem_pool_boot"
 boot_tests() {
 	t pool-sysfs-1g /tests/guest/pool_sysfs.sh 1G 0:1G 1:1G
 	t pool-memmap-1g /tests/guest/pool_memmap.sh 6144
+	t gmem_pool_test_1g /kvm/gmem_pool_test
 }

@@ -1,8 +1,13 @@
-# Two 512 MiB pools of 2 MiB chunks: sysfs, iomem, debugfs map, no memmap, live-pool KUnit.
+# Two 512 MiB pools of 2 MiB chunks: every KUnit suite, sysfs, iomem, debugfs map, no memmap,
+# pool-backed guest_memfd (gmem_pool_test) and the stock guest_memfd selftests next to the pools.
 BOOT_CMDLINE="gmem_pool=0:512M,1:512M gmem_pool_chunk=2M"
 BOOT_MEM_PER_NODE=2G
-BOOT_KUNIT="gmem_pool_[pab]*"
+BOOT_KUNIT="gmem_pool*"
 boot_tests() {
 	t pool-sysfs-2m /tests/guest/pool_sysfs.sh 2M 0:512M 1:512M
 	t pool-memmap-2m /tests/guest/pool_memmap.sh 4096
+	t gmem_pool_test /kvm/gmem_pool_test
+	t guest_memfd_test /kvm/guest_memfd_test
+	t set_memory_region_test /kvm/set_memory_region_test
+	t private_mem_conversions_test /kvm/x86_64/private_mem_conversions_test
 }
