@@ -4,6 +4,7 @@
 #
 #   make check   build everything, run every test, print "N passed, N failed"
 #   make demo    boot the patched kernel and show the pool
+#   make bench-NAME  run the benchmark scripts/bench-NAME.sh
 #
 # Variables: KSRC=/path/to/6.12 tree (copied, never modified; default:
 # Debian's linux-source-6.12), BUILD=dir (default ./build), JOBS=n,
@@ -26,7 +27,7 @@ export KSRC
 all: build
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(PROJECT)/scripts/deps.sh
@@ -69,6 +70,13 @@ check:
 
 demo: build
 	@$(PROJECT)/scripts/demo.sh $(PROJECT) $(BUILD)
+
+# Benchmarks print figures; they are not tests and make check does not run
+# them.  make bench-NAME runs scripts/bench-NAME.sh PROJECT BUILD.
+bench-%: build
+	@test -x $(PROJECT)/scripts/bench-$*.sh || \
+		{ echo "no benchmark $*: scripts/bench-$*.sh missing"; exit 2; }
+	@$(PROJECT)/scripts/bench-$*.sh $(PROJECT) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
