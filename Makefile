@@ -22,7 +22,7 @@ KMAKE    := $(MAKE) -C $(TREE) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 export KSRC
 
 .PHONY: all build deps tree apply config kernel headers selftests initramfs \
-	check demo clean help
+	check demo docs clean help
 
 all: build
 
@@ -77,6 +77,10 @@ bench-%: build
 	@test -x $(PROJECT)/scripts/bench-$*.sh || \
 		{ echo "no benchmark $*: scripts/bench-$*.sh missing"; exit 2; }
 	@$(PROJECT)/scripts/bench-$*.sh $(PROJECT) $(BUILD)
+
+# Sphinx from Debian's packages, our documents only; no kernel build needed.
+docs: apply
+	@$(PROJECT)/scripts/docs.sh $(PROJECT) $(TREE)
 
 clean:
 	rm -rf $(BUILD)
