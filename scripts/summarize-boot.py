@@ -72,13 +72,24 @@ def guest_output(lines, name):
     """The console lines between "begin NAME" and the result of NAME."""
     out, inside = [], False
     for line in lines:
-        if line.startswith(f'GMEMTEST: begin {name}'):
+        if line == f'GMEMTEST: begin {name}':
             out, inside = [], True
-        elif inside and RESULT.match(line):
+        elif inside and (RESULT.match(line) or line.startswith('GMEMTEST:')):
             inside = False
         elif inside:
             out.append(line)
     return out
+
+
+def unfinished_test(lines):
+    """The test that began last and printed no result, if any."""
+    running = None
+    for line in lines:
+        if line.startswith('GMEMTEST: begin '):
+            running = line.split()[2]
+        elif RESULT.match(line):
+            running = None
+    return running
 
 
 def main():
@@ -103,6 +114,12 @@ def main():
         if m:
             tally.report(m.group(1), m.group(2),
                          guest_output(lines, m.group(2)))
+
+    unfinished = unfinished_test(lines)
+    if unfinished:
+        tally.report('not ok', f'{unfinished} (started, never finished: '
+                     'the guest hung or crashed in it)',
+                     guest_output(lines, unfinished) + lines[-10:])
 
     splats = [i for i, l in enumerate(lines)
               if (m := KERNEL_LINE.match(l)) and SPLATS.search(m.group(1))]
