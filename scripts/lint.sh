@@ -8,6 +8,9 @@
 #   warning or check fails.
 # WHAT=kernel-doc: scripts/kernel-doc -none on every new C source and header;
 #   any warning fails.
+# WHAT=w1: rebuild the directories that hold our C files with W=1 (kbuild's
+#   extra warnings); any warning in one of our files fails.  Needs the
+#   kernel built (make check builds it first).
 # Prints "N passed, N failed" as its last line (one test per file checked).
 set -uo pipefail
 
@@ -62,6 +65,26 @@ kernel-doc)
 		scripts/kernel-doc -none -Wall "$f" > "$out" 2>&1
 		judge "$f" "$out"
 	done < <(project_files | grep -E '\.[ch]$' || true)
+	;;
+w1)
+	# The kbuild directories that compile our .c files: virt/kvm is built
+	# from arch/x86/kvm, everything else from its own directory.
+	sources=$(project_files | grep -E '^(arch|mm|virt|kernel|lib)/.*\.c$' || true)
+	dirs=$(echo "$sources" | sed -e 's|^virt/kvm/.*|arch/x86/kvm/|' \
+		-e 's|/[^/]*\.c$|/|' | sort -u)
+	# shellcheck disable=SC2086
+	make -s ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" W=1 $dirs > "$out.log" 2>&1
+	status=$?
+	for f in $sources; do
+		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error):" "$out.log" -A3 > "$out" || true
+		judge "$f" "$out"
+	done
+	if [ $status -ne 0 ]; then
+		echo "FAIL  lint: w1 build"
+		tail -n 20 "$out.log" | sed 's/^/      | /'
+		failed=$((failed + 1))
+	fi
+	rm -f "$out.log"
 	;;
 *)
 	echo "lint: unknown check $WHAT" >&2
