@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gmem_pool_bench: how guest memory backed by the gmem pool is mapped,
+ * compared with stock guest_memfd.
+ *
+ * A benchmark, not a test: it prints figures and fails only if it cannot
+ * measure.  For each backing (stock guest_memfd, then the pool if the
+ * kernel has one) it creates a KVM_X86_SW_PROTECTED_VM, backs SIZE bytes of
+ * private guest memory with a new guest_memfd, preallocates it with
+ * fallocate(), lets the guest write one word to every 4 KiB page of it, and
+ * prints one line:
+ *
+ *   BENCH gmem backing=<stock|pool> chunk=<bytes> size=<bytes>
+ *         pages_4k=<n> pages_2m=<n> pages_1g=<n> faults=<n>
+ *         fallocate_ns=<ns> touch_ns=<ns> at_chunk_pct=<0..100>
+ *
+ * pages_* are deltas of the VM's KVM stats while the guest runs (slot 0 is
+ * prefaulted first, so only the measured region faults), faults is the
+ * vCPU's pf_taken delta, at_chunk_pct the share of the region that the
+ * largest mapping level the backing allows covers (4K for stock).  A
+ * closing "BENCH gmem-ratio" line gives pool/stock fallocate and touch
+ * times: run both in the same boot, timings under TCG are only comparable
+ * within one run.
+ *
+ * Usage: gmem_pool_bench [-s SIZE]   (default 1G; suffixes as parse_size()
+ * takes them; a multiple of the pool's chunk size)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include <linux/falloc.h>
+#include <linux/sizes.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "test_util.h"
+
+#define POOL_SYSFS		"/sys/kernel/mm/gmem_pool"
+#define POOL_MAX_NODES		64
+#define BENCH_SLOT		10
+#define BENCH_GPA		SZ_4G
+#define BENCH_DEFAULT_SIZE	SZ_1G
+#define PCT			100
+
+struct bench_result {
+	const char *backing;
+	uint64_t chunk, size;
+	uint64_t p4k, p2m, p1g, faults;
+	uint64_t fallocate_ns, touch_ns;
+	uint64_t at_chunk_pct;
+};
+
+struct bench_counters {
+	uint64_t p4k, p2m, p1g, faults;
+};
+
+static void guest_touch(uint64_t gpa, uint64_t size)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 1);
+	GUEST_DONE();
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static long pool_free_chunks(int nid)
+{
+	char path[128];
+	long val;
+	FILE *f;
+
+	snprintf(path, sizeof(path), POOL_SYSFS "/node%d/free_chunks", nid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &val) != 1)
+		val = -1;
+	fclose(f);
+	return val;
+}
+
+/* First node whose pool can hold @nr chunks, or -1. */
+static int pool_find_node(uint64_t nr)
+{
+	int nid;
+
+	for (nid = 0; nid < POOL_MAX_NODES; nid++)
+		if (pool_free_chunks(nid) >= (long)nr)
+			return nid;
+	return -1;
+}
+
+static uint64_t vcpu_stat(struct kvm_vcpu *vcpu, const char *name)
+{
+	struct kvm_stats_header header;
+	struct kvm_stats_desc *descs, *desc;
+	uint64_t val = 0;
+	int fd, i;
+
+	fd = vcpu_get_stats_fd(vcpu);
+	read_stats_header(fd, &header);
+	descs = read_stats_descriptors(fd, &header);
+	for (i = 0; i < header.num_desc; i++) {
+		desc = get_stats_descriptor(descs, i, &header);
+		if (!strcmp(desc->name, name)) {
+			read_stat_data(fd, &header, desc, &val, 1);
+			break;
+		}
+	}
+	TEST_ASSERT(i < header.num_desc, "no vCPU stat %s", name);
+	free(descs);
+	close(fd);
+	return val;
+}
+
+static struct bench_counters read_counters(struct kvm_vm *vm,
+					   struct kvm_vcpu *vcpu)
+{
+	return (struct bench_counters) {
+		.p4k = vm_get_stat(vm, "pages_4k"),
+		.p2m = vm_get_stat(vm, "pages_2m"),
+		.p1g = vm_get_stat(vm, "pages_1g"),
+		.faults = vcpu_stat(vcpu, "pf_taken"),
+	};
+}
+
+static void prefault(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t size)
+{
+	struct kvm_pre_fault_memory range = { .gpa = gpa, .size = size };
+
+	while (range.size)
+		TEST_ASSERT(!__vcpu_ioctl(vcpu, KVM_PRE_FAULT_MEMORY, &range) ||
+			    errno == EAGAIN || errno == EINTR,
+			    "KVM_PRE_FAULT_MEMORY: %s", strerror(errno));
+}
+
+static int gmem_create(struct kvm_vm *vm, uint64_t size, bool pool, int nid)
+{
+	struct kvm_create_guest_memfd args = {
+		.size = size,
+		.flags = pool ? GUEST_MEMFD_FLAG_POOL : 0,
+		.pool_node = pool ? nid : 0,
+	};
+	int fd = __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+
+	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
+	return fd;
+}
+
+static void run_guest(struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_DONE:
+		break;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+}
+
+/* Share of @r's region mapped at its chunk size, in percent. */
+static uint64_t at_chunk_pct(const struct bench_result *r)
+{
+	uint64_t mapped;
+
+	switch (r->chunk) {
+	case SZ_1G:
+		mapped = r->p1g * SZ_1G;
+		break;
+	case SZ_2M:
+		mapped = r->p2m * SZ_2M;
+		break;
+	default:
+		mapped = r->p4k * PAGE_SIZE;
+		break;
+	}
+	return mapped * PCT / r->size;
+}
+
+/* Shared backing aligned like the gpa, so that nothing forces 4K there. */
+static void *map_shared(uint64_t size, uint64_t align, void **raw)
+{
+	*raw = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(*raw != MAP_FAILED, "mmap: %s", strerror(errno));
+	return align_ptr_up(*raw, align);
+}
+
+static void bench_one(struct bench_result *r, bool pool, int nid)
+{
+	const struct vm_shape shape = {
+		.mode = VM_MODE_DEFAULT,
+		.type = KVM_X86_SW_PROTECTED_VM,
+	};
+	struct kvm_userspace_memory_region2 *slot0;
+	struct bench_counters c0, c1;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	void *shared, *raw;
+	uint64_t t0;
+	int fd;
+
+	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_touch);
+	fd = gmem_create(vm, r->size, pool, nid);
+
+	t0 = now_ns();
+	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
+		    "fallocate: %s", strerror(errno));
+	r->fallocate_ns = now_ns() - t0;
+
+	shared = map_shared(r->size, SZ_1G, &raw);
+	vm_set_user_memory_region2(vm, BENCH_SLOT, KVM_MEM_GUEST_MEMFD,
+				   BENCH_GPA, r->size, shared, fd, 0);
+	vm_mem_set_private(vm, BENCH_GPA, r->size);
+	virt_map_level(vm, BENCH_GPA, BENCH_GPA, r->size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, BENCH_GPA, r->size);
+
+	/* Map slot 0 up front: only the measured region may fault below. */
+	slot0 = &memslot2region(vm, 0)->region;
+	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+
+	c0 = read_counters(vm, vcpu);
+	t0 = now_ns();
+	run_guest(vcpu);
+	r->touch_ns = now_ns() - t0;
+	c1 = read_counters(vm, vcpu);
+
+	r->p4k = c1.p4k - c0.p4k;
+	r->p2m = c1.p2m - c0.p2m;
+	r->p1g = c1.p1g - c0.p1g;
+	r->faults = c1.faults - c0.faults;
+	r->at_chunk_pct = at_chunk_pct(r);
+
+	kvm_vm_free(vm);
+	close(fd);
+	munmap(raw, r->size + SZ_1G);
+}
+
+static void print_result(const struct bench_result *r)
+{
+	printf("BENCH gmem backing=%s chunk=%lu size=%lu", r->backing, r->chunk,
+	       r->size);
+	printf(" pages_4k=%lu pages_2m=%lu pages_1g=%lu faults=%lu", r->p4k,
+	       r->p2m, r->p1g, r->faults);
+	printf(" fallocate_ns=%lu touch_ns=%lu at_chunk_pct=%lu\n",
+	       r->fallocate_ns, r->touch_ns, r->at_chunk_pct);
+}
+
+/* Ratio pool/stock in thousandths, printed as a decimal. */
+static void print_ratio(const char *what, uint64_t pool, uint64_t stock)
+{
+	uint64_t milli = stock ? pool * 1000 / stock : 0;
+
+	printf(" %s=%lu.%03lu", what, milli / 1000, milli % 1000);
+}
+
+static uint64_t bench_parse_args(int argc, char *argv[])
+{
+	uint64_t size = BENCH_DEFAULT_SIZE;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		switch (opt) {
+		case 's':
+			size = parse_size(optarg);
+			break;
+		default:
+			printf("usage: %s [-s SIZE]\n", argv[0]);
+			exit(KSFT_FAIL);
+		}
+	}
+	TEST_ASSERT(size && !(size % SZ_2M), "size %lu is not a multiple of 2 MiB", size);
+	return size;
+}
+
+int main(int argc, char *argv[])
+{
+	struct bench_result stock = { .backing = "stock", .chunk = PAGE_SIZE };
+	struct bench_result pool = { .backing = "pool" };
+	uint64_t size = bench_parse_args(argc, argv);
+	int nid;
+
+	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
+	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) &
+		     BIT(KVM_X86_SW_PROTECTED_VM));
+
+	pool.chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	stock.size = size;
+	pool.size = size;
+
+	bench_one(&stock, false, 0);
+	print_result(&stock);
+
+	if (!pool.chunk) {
+		printf("BENCH gmem no pool: KVM_CAP_GUEST_MEMFD_POOL is 0\n");
+		return KSFT_SKIP;
+	}
+	TEST_ASSERT(!(size % pool.chunk), "size %lu is not a multiple of the chunk size %lu",
+		    size, pool.chunk);
+	nid = pool_find_node(size / pool.chunk);
+	TEST_ASSERT(nid >= 0, "no pool node with %lu free chunks", size / pool.chunk);
+
+	bench_one(&pool, true, nid);
+	print_result(&pool);
+
+	printf("BENCH gmem-ratio chunk=%lu", pool.chunk);
+	print_ratio("fallocate_pool_over_stock", pool.fallocate_ns, stock.fallocate_ns);
+	print_ratio("touch_pool_over_stock", pool.touch_ns, stock.touch_ns);
+	print_ratio("faults_pool_over_stock", pool.faults, stock.faults);
+	printf("\n");
+	return 0;
+}
