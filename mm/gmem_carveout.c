@@ -38,6 +38,7 @@
 #include <asm/sections.h>
 
 #include "gmem_carveout.h"
+#include "gmem_handover.h"
 
 /*
  * One pool per node, indexed by nid.  A pool is reserved when
@@ -329,6 +330,8 @@ static int __init gmem_carveout_activate_one(int nid)
 		ret = -ENOMEM;
 		goto release_resource;
 	}
+	/* A record the last kernel left must be read before formatting. */
+	gmem_handover_probe(pool, meta);
 	gmem_pool_init_meta(pool, meta);
 	pool->active = true;
 	pr_info("node %d: %llu MiB at %pa, %lu chunks of %llu MiB\n",
@@ -359,6 +362,8 @@ static int __init gmem_carveout_activate(void)
 	}
 	if (!any)
 		gmem_pool_chunk_shift = 0;
+	else
+		gmem_handover_restore();
 	return 0;
 }
 core_initcall(gmem_carveout_activate);

@@ -144,6 +144,10 @@ int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
 int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
 			 u32 owner);
 unsigned long gmem_pool_nr_free(struct gmem_pool *pool);
+int gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
+			  u32 owner);
+int gmem_pool_chown_chunk(struct gmem_pool *pool, unsigned long idx,
+			  u32 from, u32 to);
 int gmem_pool_for_each(struct gmem_pool *pool, u32 owner, gmem_chunk_fn fn,
 		       void *arg);
 
@@ -156,5 +160,8 @@ static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 
 /* gmem_carveout.c */
 struct gmem_pool *gmem_pool_get(int nid);
+
+/* gmem_carveout_sysfs.c: /sys/kernel/mm/gmem_pool, NULL without sysfs. */
+extern struct kobject *gmem_pool_sysfs_root;
 
 #endif /* __MM_GMEM_CARVEOUT_H__ */

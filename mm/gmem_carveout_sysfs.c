@@ -130,6 +130,8 @@ static int __init gmem_pool_sysfs_add_node(struct kobject *root, int nid)
  * The pools are fixed once activated (core_initcall) and never go away,
  * so the directories are made once and never removed.
  */
+struct kobject *gmem_pool_sysfs_root;
+
 static int __init gmem_pool_sysfs_init(void)
 {
 	struct kobject *root;
@@ -141,6 +143,7 @@ static int __init gmem_pool_sysfs_init(void)
 	err = sysfs_create_file(root, &chunk_size_attr.attr);
 	if (err)
 		goto put_root;
+	gmem_pool_sysfs_root = root;
 
 	for (nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!gmem_pool_get(nid))

@@ -219,6 +219,64 @@ unsigned long gmem_pool_nr_free(struct gmem_pool *pool)
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_free);
 
+/**
+ * gmem_pool_claim_chunk() - take one given free chunk
+ * @pool: the pool
+ * @idx: index of the chunk
+ * @owner: owner id to record, not %GMEM_CHUNK_OWNER_NONE
+ *
+ * Used by the hand-over to give back to preserved files the very chunks
+ * they had before the kexec; the content is left as it is.
+ *
+ * Return: 0, or -EBUSY if @idx is out of range or already in use.
+ */
+int gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
+			  u32 owner)
+{
+	int ret = -EBUSY;
+
+	if (idx >= pool->layout.nchunks || owner == GMEM_CHUNK_OWNER_NONE)
+		return -EBUSY;
+
+	spin_lock(&pool->lock);
+	if (!test_bit(idx, pool->bitmap)) {
+		__set_bit(idx, pool->bitmap);
+		pool->owners[idx] = owner;
+		pool->hdr->nfree--;
+		ret = 0;
+	}
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_claim_chunk);
+
+/**
+ * gmem_pool_chown_chunk() - move a used chunk from one owner to another
+ * @pool: the pool
+ * @idx: index of the chunk
+ * @from: its current owner id
+ * @to: its new owner id, not %GMEM_CHUNK_OWNER_NONE
+ *
+ * Return: 0, or -EINVAL if @idx is out of range, free or not @from's.
+ */
+int gmem_pool_chown_chunk(struct gmem_pool *pool, unsigned long idx,
+			  u32 from, u32 to)
+{
+	int ret = -EINVAL;
+
+	if (idx >= pool->layout.nchunks || to == GMEM_CHUNK_OWNER_NONE)
+		return -EINVAL;
+
+	spin_lock(&pool->lock);
+	if (test_bit(idx, pool->bitmap) && pool->owners[idx] == from) {
+		pool->owners[idx] = to;
+		ret = 0;
+	}
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_chown_chunk);
+
 /* Next used chunk at or after @idx held by @owner (any owner if NONE). */
 static unsigned long __gmem_pool_next_used(struct gmem_pool *pool, u32 owner,
 					   unsigned long idx, u32 *found)

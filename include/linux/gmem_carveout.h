@@ -15,6 +15,8 @@
 
 /* Owner id of a chunk that no file holds. */
 #define GMEM_CHUNK_OWNER_NONE	0U
+/* Largest owner id of a file; the ids above belong to the hand-over. */
+#define GMEM_CHUNK_OWNER_FILE_MAX	0x7fffffffU
 
 /**
  * typedef gmem_chunk_fn - callback of gmem_carveout_for_each_chunk()

@@ -11,6 +11,7 @@
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/gmem_carveout.h>
+#include <linux/gmem_handover.h>
 #include <linux/idr.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
@@ -367,7 +368,9 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 		goto err_pool;
 
 	BUILD_BUG_ON(GMEM_CHUNK_OWNER_NONE != 0);
-	owner = ida_alloc_min(&kvm_gmem_pool_owner_ida, 1, GFP_KERNEL);
+	/* Owner ids above the file range belong to the hand-over. */
+	owner = ida_alloc_range(&kvm_gmem_pool_owner_ida, 1,
+				GMEM_CHUNK_OWNER_FILE_MAX, GFP_KERNEL);
 	if (owner < 0)
 		goto err_prepared;
 
@@ -685,6 +688,125 @@ long kvm_gmem_pool_populate(struct kvm *kvm, struct file *file,
 	return r && !i ? r : i;
 }
 #endif /* CONFIG_KVM_GENERIC_PRIVATE_MEM */
+
+/*
+ * Preserve keeps a reference to the file until unpreserve (or the kexec):
+ * the chunk table the hand-over reads at kexec time lives as long as the
+ * file, whether or not the VMM still has it open.  This is LUO's model too.
+ */
+static long kvm_gmem_pool_preserve(struct file *file, u64 token)
+{
+	struct inode *inode = file_inode(file);
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
+	struct gmem_handover_desc desc = {
+		.token = token,
+		.size = i_size_read(inode),
+		.flags = (unsigned long)inode->i_private &
+			 ~GUEST_MEMFD_FLAG_POOL_RESTORE,
+		.nid = pool->nid,
+		.nr_slots = pool->nr_chunks,
+		.chunks = pool->chunks,
+	};
+	int r;
+
+	get_file(file);
+	r = gmem_handover_preserve(&desc);
+	if (r)
+		fput(file);
+	return r;
+}
+
+static long kvm_gmem_pool_unpreserve(struct file *file, u64 token)
+{
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(file_inode(file));
+	int r;
+
+	r = gmem_handover_unpreserve(token, pool->chunks);
+	if (!r)
+		fput(file);
+	return r;
+}
+
+/**
+ * kvm_gmem_pool_ioctl() - ioctls of a pool-backed guest_memfd
+ * @file: the guest_memfd
+ * @ioctl: KVM_GMEM_POOL_PRESERVE or KVM_GMEM_POOL_UNPRESERVE
+ * @arg: user pointer to a struct kvm_gmem_pool_preserve
+ *
+ * Return: 0; -ENOTTY for another ioctl; -EFAULT; -EINVAL for non-zero
+ * flags or reserved words, or a zero token; otherwise the error of
+ * gmem_handover_preserve() or gmem_handover_unpreserve().
+ */
+long kvm_gmem_pool_ioctl(struct file *file, unsigned int ioctl,
+			 unsigned long arg)
+{
+	struct kvm_gmem_pool_preserve args;
+
+	if (ioctl != KVM_GMEM_POOL_PRESERVE && ioctl != KVM_GMEM_POOL_UNPRESERVE)
+		return -ENOTTY;
+	if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || !args.token ||
+	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
+		return -EINVAL;
+	if (ioctl == KVM_GMEM_POOL_PRESERVE)
+		return kvm_gmem_pool_preserve(file, args.token);
+	return kvm_gmem_pool_unpreserve(file, args.token);
+}
+
+/**
+ * kvm_gmem_pool_check_restore() - validate KVM_CREATE_GUEST_MEMFD with
+ *	GUEST_MEMFD_FLAG_POOL_RESTORE
+ * @kvm: the VM the file is created for
+ * @size: requested size, must be the preserved file's
+ * @pool_node: requested node, must be the preserved file's
+ * @token: token the file was preserved under
+ *
+ * Return: 0; -ENOENT, -EBUSY or -EPERM as gmem_handover_lookup() says;
+ * -EINVAL if @size or @pool_node differ from the preserved file's; the
+ * errors of kvm_gmem_pool_check().
+ */
+int kvm_gmem_pool_check_restore(struct kvm *kvm, loff_t size, u64 pool_node,
+				u64 token)
+{
+	u64 psize;
+	u32 pflags;
+	int nid, r;
+
+	if (!token)
+		return -EINVAL;
+	r = gmem_handover_lookup(token, &psize, &nid, &pflags);
+	if (r)
+		return r;
+	if (psize != size || pool_node != nid)
+		return -EINVAL;
+	return kvm_gmem_pool_check(kvm, size, pool_node);
+}
+
+static void kvm_gmem_pool_fill_slot(u64 slot, unsigned long pfn, void *arg)
+{
+	struct kvm_gmem_pool *pool = arg;
+
+	if (!WARN_ON_ONCE(slot >= pool->nr_chunks))
+		pool->chunks[slot] = pfn;
+}
+
+/**
+ * kvm_gmem_pool_restore() - give a new pool file the chunks of a preserved one
+ * @pool: state of the new file, still empty and invisible to anyone else
+ * @token: token checked by kvm_gmem_pool_check_restore()
+ *
+ * The chunks keep their contents; they are not prepared again for
+ * confidential VMs of the types pool files support.
+ *
+ * Return: 0, or the error of gmem_handover_retrieve() (the check may have
+ * raced with another retrieve: -EBUSY).
+ */
+int kvm_gmem_pool_restore(struct kvm_gmem_pool *pool, u64 token)
+{
+	return gmem_handover_retrieve(token, pool->owner,
+				      kvm_gmem_pool_fill_slot, pool);
+}
 
 #ifdef CONFIG_KVM_GUEST_MEMFD_POOL_KUNIT_TEST
 #include "guest_memfd_pool_kunit.h"

@@ -119,8 +119,8 @@ TEST(create_invalid)
 		{ "unknown flag bit 9", chunk_size, pool | BIT_ULL(9), 0, true, 0 },
 		{ "unknown flag bit 63", chunk_size, pool | BIT_ULL(63), 0, true, 0 },
 		{ "reserved[0]", chunk_size, pool, 0, true, 1 },
-		{ "reserved[4]", chunk_size, pool, 0, true, 5 },
-		{ "reserved[4] without pool", chunk_size, 0, 0, false, 5 },
+		{ "reserved[3]", chunk_size, pool, 0, true, 4 },
+		{ "reserved[3] without pool", chunk_size, 0, 0, false, 4 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
 	struct kvm_create_guest_memfd args;
