@@ -1,13 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# lu_check.sh WHAT: check the gmem pool hand-over state in sysfs.
-#   preserved  boot 1: tokens 0x1000 (128 chunks) and 0x1001 are preserved
-#   restored   boot 2: the record was restored, both files are unclaimed
-#   discard    boot 2: discarding 0x1001 empties the list, frees every chunk
-#   rejected   boot 2 of a corrupted record: rejected, chunks quarantined
+# lu_check.sh WHAT [ARGS]: check the gmem pool hand-over state in sysfs.
+#   preserved            boot 1: 0x1000 (128 chunks), 0x1001, 0x2000 (16
+#                        chunks) and 0x2001 are preserved
+#   restored FILES CHUNKS
+#                        the record was restored: FILES files holding CHUNKS
+#                        chunks, all of them unclaimed
+#   discard TOKEN HELD   discarding TOKEN unlists it and frees its chunks:
+#                        HELD chunks of node 0 stay in use, node 1 is free
+#   corrupt              make the next record fail its checksum (debugfs)
+#   rejected QUARANTINED the corrupted record was rejected: nothing is
+#                        unclaimed, QUARANTINED chunks of node 0 are withheld
 HO=/sys/kernel/mm/gmem_pool/handover
 P=/sys/kernel/mm/gmem_pool
+KNOB=/sys/kernel/debug/gmem_pool/handover_corrupt_record
 
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -20,11 +27,12 @@ show() {
 	done
 }
 
-all_free() {
-	for n in "$P"/node*; do
-		[ "$(cat "$n/free_chunks")" = "$(cat "$n/total_chunks")" ] ||
-			fail "$n: not every chunk is free"
-	done
+# free_is NODE HELD: exactly HELD chunks of NODE are not free.
+free_is() {
+	free=$(cat "$P/$1/free_chunks")
+	total=$(cat "$P/$1/total_chunks")
+	[ "$free" -eq $((total - $2)) ] ||
+		fail "$1: $free of $total chunks free, want $2 in use"
 }
 
 show
@@ -32,28 +40,35 @@ case $1 in
 preserved)
 	grep -q "^0x1000 268435456 0 128$" "$HO/preserved" || fail "0x1000"
 	grep -q "^0x1001 2097152 0 1$" "$HO/preserved" || fail "0x1001"
+	grep -q "^0x2000 33554432 0 16$" "$HO/preserved" || fail "0x2000"
+	grep -q "^0x2001 2097152 0 1$" "$HO/preserved" || fail "0x2001"
 	;;
 restored)
-	grep -q "^restored: 2 files, 129 chunks" "$HO/status" || fail status
-	grep -q "^0x1000 268435456 0 128$" "$HO/unclaimed" || fail "0x1000"
-	grep -q "^0x1001 2097152 0 1$" "$HO/unclaimed" || fail "0x1001"
+	grep -q "^restored: $2 files, $3 chunks" "$HO/status" || fail status
+	[ "$(grep -c . "$HO/unclaimed")" -eq "$2" ] || fail "unclaimed"
+	[ -z "$(cat "$HO/preserved")" ] || fail "preserved before any preserve"
 	;;
 discard)
 	echo 0x4242 > "$HO/discard" 2>/dev/null && fail "unknown token"
 	echo garbage > "$HO/discard" 2>/dev/null && fail "garbage"
-	echo 0x1001 > "$HO/discard" || fail "discard 0x1001"
-	[ -z "$(cat "$HO/unclaimed")" ] || fail "still unclaimed"
-	all_free
+	grep -q "^$2 " "$HO/unclaimed" || fail "$2 not unclaimed"
+	echo "$2" > "$HO/discard" || fail "discard $2"
+	grep -q "^$2 " "$HO/unclaimed" && fail "$2 still unclaimed"
+	echo "$2" > "$HO/discard" 2>/dev/null && fail "discard $2 twice"
+	free_is node0 "$3"
+	free_is node1 0
+	;;
+corrupt)
+	echo 1 > "$KNOB" || fail "no $KNOB"
 	;;
 rejected)
 	grep -q "^rejected: .*checksum" "$HO/status" || fail status
 	[ -z "$(cat "$HO/unclaimed")" ] || fail "unclaimed after rejection"
-	free=$(cat "$P/node0/free_chunks")
-	total=$(cat "$P/node0/total_chunks")
-	[ "$free" -eq $((total - 129)) ] || fail "129 chunks not quarantined"
+	free_is node0 "$2"
+	free_is node1 0
 	;;
 *)
-	fail "usage: $0 preserved|restored|discard|rejected"
+	fail "usage: $0 preserved|restored|discard|corrupt|rejected ..."
 	;;
 esac
 echo "ok: $1"

@@ -13,6 +13,8 @@
  *                               the file is retrieved, a new VM reattaches it
  *                               and its guest checks every word, then
  *                               continues writing.
+ *   absent TOKEN MIB            retrieving TOKEN fails with ENOENT (after a
+ *                               rejected record).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -223,6 +225,16 @@ static int do_retrieve(uint64_t token, uint64_t size, uint64_t seed)
 	return 0;
 }
 
+static int do_absent(uint64_t token, uint64_t size)
+{
+	struct kvm_vm *vm = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
+
+	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
+				 token), ENOENT, "retrieve a token of a rejected record");
+	kvm_vm_free(vm);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t token, size, seed;
@@ -232,6 +244,9 @@ int main(int argc, char **argv)
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL));
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) &
 		     BIT(KVM_X86_SW_PROTECTED_VM));
+	if (argc == 4 && !strcmp(argv[1], "absent"))
+		return do_absent(strtoull(argv[2], NULL, 0),
+				 strtoull(argv[3], NULL, 0) << 20);
 	TEST_ASSERT(argc == 5, "usage: preserve|retrieve TOKEN MIB SEED");
 	token = strtoull(argv[2], NULL, 0);
 	size = strtoull(argv[3], NULL, 0) << 20;
