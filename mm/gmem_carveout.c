@@ -134,6 +134,57 @@ static int __init gmem_carveout_check_fixed(int nid,
 	return 0;
 }
 
+/*
+ * Fixed placements held in memblock.reserved from e820__memblock_setup()
+ * until gmem_carveout_reserve() takes them.  In between, before NUMA is
+ * known, early allocations (page tables of the direct map, ACPI copies, a
+ * relocated initrd) are served top-down from memblock and could land in a
+ * pool that a kexec'ed kernel must find untouched.
+ */
+static struct gmem_pool_hold {
+	phys_addr_t base;
+	phys_addr_t size;
+} gmem_carveout_holds[MAX_NUMNODES] __initdata;
+
+/**
+ * gmem_carveout_hold_fixed() - keep early allocations out of fixed pools
+ *
+ * Called once by the architecture's setup code as soon as memblock knows
+ * the memory, before any early allocation.  Holds every ``@<phys>``
+ * placement of gmem_pool= that is laid out well, all memory and not yet
+ * reserved; gmem_carveout_reserve() checks and reports every placement,
+ * held or not, and releases each hold before it takes the pool.
+ */
+void __init gmem_carveout_hold_fixed(void)
+{
+	unsigned int chunk_shift = gmem_pool_requested_chunk_shift();
+	const struct gmem_pool_request *reqs;
+	struct gmem_pool_layout l;
+	int i, n = gmem_pool_requests(&reqs);
+
+	for (i = 0; i < n && chunk_shift; i++) {
+		if (!reqs[i].fixed ||
+		    !IS_ALIGNED(reqs[i].phys, GMEM_POOL_SECTION_SIZE) ||
+		    gmem_pool_layout(reqs[i].phys, reqs[i].size, chunk_shift,
+				     &l) ||
+		    !memblock_is_region_memory(l.base, l.size) ||
+		    memblock_is_region_reserved(l.base, l.size))
+			continue;
+		memblock_reserve(l.base, l.size);
+		gmem_carveout_holds[reqs[i].nid].base = l.base;
+		gmem_carveout_holds[reqs[i].nid].size = l.size;
+	}
+}
+
+static void __init gmem_carveout_release_hold(int nid)
+{
+	struct gmem_pool_hold *hold = &gmem_carveout_holds[nid];
+
+	if (hold->size)
+		memblock_phys_free(hold->base, hold->size);
+	hold->size = 0;
+}
+
 static int __init gmem_carveout_place_fixed(const struct gmem_pool_request *req,
 					    unsigned int chunk_shift,
 					    struct gmem_pool_layout *l)
@@ -236,6 +287,8 @@ static void __init gmem_carveout_reserve_one(const struct gmem_pool_request *req
 	struct gmem_pool_layout l;
 	int ret;
 
+	/* Nothing allocates between this release and the checks below. */
+	gmem_carveout_release_hold(req->nid);
 	if (!gmem_carveout_node_ok(req->nid))
 		return;
 	if (req->fixed)

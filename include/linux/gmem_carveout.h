@@ -30,6 +30,7 @@ typedef int (*gmem_chunk_fn)(unsigned long pfn, u32 owner, void *arg);
 
 #ifdef CONFIG_GMEM_CARVEOUT
 
+void gmem_carveout_hold_fixed(void);
 void gmem_carveout_reserve(void);
 unsigned int gmem_carveout_chunk_order(void);
 bool gmem_carveout_node_has_pool(int nid);
@@ -57,6 +58,10 @@ int gmem_carveout_for_each_chunk(int nid, u32 owner, gmem_chunk_fn fn,
 				 void *arg);
 
 #else /* !CONFIG_GMEM_CARVEOUT */
+
+static inline void gmem_carveout_hold_fixed(void)
+{
+}
 
 static inline void gmem_carveout_reserve(void)
 {
