@@ -909,18 +909,9 @@ static ssize_t handover_cmdline_show(struct kobject *kobj,
 				     (pools[i].nr_chunks <<
 				      pools[i].chunk_shift) >> 20,
 				     pools[i].base);
-	len += sysfs_emit_at(buf, len, " gmem_pool_chunk=%s",
+	len += sysfs_emit_at(buf, len, " gmem_pool_chunk=%s\n",
 			     pools[0].chunk_shift == GMEM_POOL_CHUNK_SHIFT_1G ?
 			     "1G" : "2M");
-	/*
-	 * The e820 map kexec hands over still calls the pools RAM, and the
-	 * next kernel's decompressor picks its physical KASLR slot from that
-	 * map: it can land in a pool, which then cannot be re-reserved and
-	 * every preserved file on it is lost.  Run it where kexec put it.
-	 */
-	if (IS_ENABLED(CONFIG_RANDOMIZE_BASE))
-		len += sysfs_emit_at(buf, len, " nokaslr");
-	len += sysfs_emit_at(buf, len, "\n");
 	mutex_unlock(&gmem_ho_lock);
 	return len;
 }
