@@ -374,9 +374,9 @@ TEST(private_memory_guest)
 	uint8_t *raw;
 	int fd;
 
-	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM))) {
+	/* SKIP() is a do-while statement: no braces needed around it. */
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM)))
 		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
-	}
 	ASSERT_GE(before, 1);
 
 	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_code);
@@ -404,11 +404,8 @@ TEST(private_memory_guest)
 	       chunk_size >> 10, s1.p4k - s0.p4k, s1.p2m - s0.p2m,
 	       s1.p1g - s0.p1g);
 	EXPECT_EQ(s1.p4k, s0.p4k);
-	if (chunk_size == SZ_1G) {
-		EXPECT_EQ(s1.p1g - s0.p1g, nr);
-	} else {
-		EXPECT_EQ(s1.p2m - s0.p2m, nr);
-	}
+	/* One new entry of the chunk's size per chunk, nothing smaller. */
+	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
 
 	vm_mem_set_shared(vm, gpa, getpagesize());
 	shared[0] = PATTERN_HOST;
