@@ -359,7 +359,11 @@ static int __init gmem_carveout_add_resource(struct gmem_pool *pool)
 	res->name = pool->res_name;
 	res->start = l->base;
 	res->end = l->base + l->size - 1;
-	res->flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+	/*
+	 * Exclusive: with STRICT_DEVMEM alone /dev/mem would still map a
+	 * busy range that is not System RAM, i.e. guest memory.
+	 */
+	res->flags = IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_EXCLUSIVE;
 	res->desc = IORES_DESC_RESERVED;
 	return insert_resource(&iomem_resource, res);
 }

@@ -42,7 +42,8 @@ static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	return sysfs_emit(buf, "%#llx\n", (u64)pool->layout.base);
 }
-GMEM_POOL_ATTR_RO(base);
+/* A physical address: for root only, as in /proc/iomem. */
+static struct kobj_attribute base_attr = __ATTR(base, 0400, base_show, NULL);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)

@@ -920,7 +920,9 @@ static struct kobj_attribute preserved_attr = __ATTR_RO(preserved);
 static struct kobj_attribute unclaimed_attr = __ATTR_RO(unclaimed);
 static struct kobj_attribute status_attr = __ATTR_RO(status);
 static struct kobj_attribute discard_attr = __ATTR_WO(discard);
-static struct kobj_attribute handover_cmdline_attr = __ATTR_RO(handover_cmdline);
+/* Physical addresses: for root only, as in /proc/iomem. */
+static struct kobj_attribute handover_cmdline_attr =
+	__ATTR(handover_cmdline, 0400, handover_cmdline_show, NULL);
 
 static struct attribute *gmem_ho_attrs[] = {
 	&preserved_attr.attr,

@@ -493,10 +493,17 @@ static int kvm_gmem_pool_max_order(const struct kvm_gmem_pool *pool, gfn_t gfn,
 				   pgoff_t index)
 {
 	u64 diff = gfn ^ index;
+	int aligned = diff ? __ffs64(diff) : pool->order;
 
-	if (!diff)
+	/*
+	 * Only orders the MMU maps are worth reporting (x86 warns about
+	 * others with CONFIG_KVM_PROVE_MMU): the chunk, a PMD, a page.
+	 */
+	if (aligned >= pool->order)
 		return pool->order;
-	return min_t(int, pool->order, __ffs64(diff));
+	if (aligned >= PMD_ORDER)
+		return PMD_ORDER;
+	return 0;
 }
 
 static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,
