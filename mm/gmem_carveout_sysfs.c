@@ -35,6 +35,7 @@ static struct gmem_pool *gmem_pool_from_kobj(struct kobject *kobj)
 	return container_of(kobj, struct gmem_pool_kobj, kobj)->pool;
 }
 
+/* A physical address: readable by root only, as in /proc/iomem. */
 static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -42,7 +43,7 @@ static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	return sysfs_emit(buf, "%#llx\n", (u64)pool->layout.base);
 }
-/* A physical address: for root only, as in /proc/iomem. */
+
 static struct kobj_attribute base_attr = __ATTR(base, 0400, base_show, NULL);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
