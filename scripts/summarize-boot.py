@@ -6,7 +6,7 @@ Counts as tests: every KUnit case (parsed with the tree's kunit.py), every
 "GMEMTEST: ok|not ok|skip NAME" the guest init printed, and two checks of the
 boot itself: it finished its plan ("completed") and the kernel printed no
 splat ("no-splat").  Prints one line per test, the output of each failure,
-and writes "passed failed skipped" to RESULT.
+writes "passed failed skipped" to RESULT, and exits 1 if any test failed.
 """
 
 import argparse
@@ -139,7 +139,8 @@ def main():
     with open(args.result, 'w') as f:
         c = tally.counts
         f.write(f'{c["passed"]} {c["failed"]} {c["skipped"]}\n')
+    return 1 if tally.counts['failed'] else 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
