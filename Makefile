@@ -3,17 +3,19 @@
 # gmem-pool: build a 6.12 kernel with the project applied and test it in QEMU.
 #
 #   make check   build everything, run every test, print "N passed, N failed"
-#   make demo    boot the patched kernel and show the pool
+#   make demo    the live update of a running VM, narrated step by step
 #   make bench-NAME  run the benchmark scripts/bench-NAME.sh
 #
 # Variables: KSRC=/path/to/6.12 tree (copied, never modified; default:
 # Debian's linux-source-6.12), BUILD=dir (default ./build), JOBS=n,
-# ONLY=glob (run only the plan entries whose name matches).
+# ONLY=glob (run only the plan entries whose name matches), PLAN_JOBS=n
+# (plan entries run at once; default: the number of CPUs).
 
 PROJECT  := $(CURDIR)
 BUILD    ?= $(CURDIR)/build
 TREE     := $(BUILD)/linux
 JOBS     ?= $(shell nproc)
+PLAN_JOBS ?= $(JOBS)
 FRAGMENT := $(PROJECT)/config/gmem-pool.config
 INITRD   := $(BUILD)/initramfs.cpio.gz
 KVMST    := $(TREE)/tools/testing/selftests/kvm
@@ -66,7 +68,8 @@ build: initramfs
 check:
 	@$(MAKE) --no-print-directory build || \
 		{ echo "FAIL  build (see the messages above)"; echo "0 passed, 1 failed"; exit 1; }
-	@$(PROJECT)/scripts/run-plan.sh $(PROJECT) $(BUILD) $(PROJECT)/tests/plan "$(ONLY)"
+	@PLAN_JOBS=$(PLAN_JOBS) $(PROJECT)/scripts/run-plan.sh $(PROJECT) $(BUILD) \
+		$(PROJECT)/tests/plan "$(ONLY)"
 
 demo: build
 	@$(PROJECT)/scripts/demo.sh $(PROJECT) $(BUILD)

@@ -21,7 +21,7 @@ SPLATS = re.compile(
     r'Kernel panic|UBSAN:|KASAN:|DEBUG_LOCKS_WARN_ON|'
     r'INFO: (possible|task|rcu|trying|lockdep|suspicious)|Call Trace:|'
     r'list_(add|del) corruption')
-RESULT = re.compile(r'^GMEMTEST: (ok|not ok|skip) (\S+)')
+RESULT = re.compile(r'^GMEMTEST: (ok|not ok|skip) (\S+)( \(.*\))?$')
 
 
 class Tally:
@@ -112,7 +112,7 @@ def main():
     for line in lines:
         m = RESULT.match(line)
         if m:
-            tally.report(m.group(1), m.group(2),
+            tally.report(m.group(1), m.group(2) + (m.group(3) or ''),
                          guest_output(lines, m.group(2)))
 
     unfinished = unfinished_test(lines)

@@ -6,5 +6,5 @@ boot_tests() {
 	t lu-preserve /kvm/gmem_pool_liveupdate_test preserve 0x1000 256 42
 	t lu-preserve-2 /kvm/gmem_pool_liveupdate_test preserve 0x2000 32 7
 	t lu-preserved /tests/guest/lu_check.sh preserved
-	t lu-kexec /tests/guest/lu_kexec.sh lu-stage2
+	t lu-kexec /tests/guest/lu_kexec.sh lu-stage2 32
 }

@@ -1,18 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# lu_kexec.sh NEXT_PLAN: kexec into this same kernel, running boot plan
-# NEXT_PLAN, with the gmem pool hand-over parameters on its command line.
-# The initramfs is this one repacked, plus 32 MiB of random filler so that
-# kexec has tens of MiB to place (never in pool memory).
+# lu_kexec.sh NEXT_PLAN [FILLER_MIB]: kexec into this same kernel, running
+# boot plan NEXT_PLAN, with the gmem pool hand-over parameters on its command
+# line.  The initramfs is this one repacked (uncompressed: gzip and the next
+# kernel's gunzip cost tens of seconds under TCG), plus FILLER_MIB MiB of
+# random filler so that kexec has tens of MiB to place, never in pool memory.
 set -e
 next=$1
+filler_mib=${2:-0}
 ho=$(cat /sys/kernel/mm/gmem_pool/handover/handover_cmdline)
 [ -n "$ho" ] || { echo "no handover_cmdline"; exit 1; }
-dd if=/dev/urandom of=/lu-filler bs=1M count=32 2>/dev/null
-(cd / && find . -xdev | cpio -o -H newc 2>/dev/null | gzip -1 > /tmp/next.cpio.gz)
-ls -l /tmp/next.cpio.gz
+rm -f /lu-filler
+if [ "$filler_mib" -gt 0 ]; then
+	dd if=/dev/urandom of=/lu-filler bs=1M count="$filler_mib" 2>/dev/null
+fi
+(cd / && find . -xdev | cpio -o -H newc 2>/dev/null > /tmp/next.cpio)
+ls -l /tmp/next.cpio
 grep -i "gmem pool" /proc/iomem
 cmdline="console=ttyS0 panic=-1 oops=panic kunit.enable=0 gmemtest.boot=$next $ho"
 echo "kexec: $cmdline"
-exec /kvm/gmem_pool_liveupdate_test kexec /boot/bzImage /tmp/next.cpio.gz "$cmdline"
+exec /kvm/gmem_pool_liveupdate_test kexec /boot/bzImage /tmp/next.cpio "$cmdline"
