@@ -144,6 +144,8 @@ int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
 int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
 			 u32 owner);
 unsigned long gmem_pool_nr_free(struct gmem_pool *pool);
+int __gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
+			    u32 owner);
 int gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
 			  u32 owner);
 int gmem_pool_chown_chunk(struct gmem_pool *pool, unsigned long idx,

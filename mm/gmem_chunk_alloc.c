@@ -220,6 +220,30 @@ unsigned long gmem_pool_nr_free(struct gmem_pool *pool)
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_free);
 
 /**
+ * __gmem_pool_claim_chunk() - take one given free chunk, pool lock held
+ * @pool: the pool, whose lock the caller holds
+ * @idx: index of the chunk
+ * @owner: owner id to record, not %GMEM_CHUNK_OWNER_NONE
+ *
+ * For callers that claim many chunks in a row and take the lock once for a
+ * batch of them (the hand-over at boot).
+ *
+ * Return: 0, or -EBUSY if @idx is out of range or already in use.
+ */
+int __gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
+			    u32 owner)
+{
+	lockdep_assert_held(&pool->lock);
+	if (idx >= pool->layout.nchunks || owner == GMEM_CHUNK_OWNER_NONE ||
+	    test_bit(idx, pool->bitmap))
+		return -EBUSY;
+	__set_bit(idx, pool->bitmap);
+	pool->owners[idx] = owner;
+	pool->hdr->nfree--;
+	return 0;
+}
+
+/**
  * gmem_pool_claim_chunk() - take one given free chunk
  * @pool: the pool
  * @idx: index of the chunk
@@ -233,18 +257,10 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_free);
 int gmem_pool_claim_chunk(struct gmem_pool *pool, unsigned long idx,
 			  u32 owner)
 {
-	int ret = -EBUSY;
-
-	if (idx >= pool->layout.nchunks || owner == GMEM_CHUNK_OWNER_NONE)
-		return -EBUSY;
+	int ret;
 
 	spin_lock(&pool->lock);
-	if (!test_bit(idx, pool->bitmap)) {
-		__set_bit(idx, pool->bitmap);
-		pool->owners[idx] = owner;
-		pool->hdr->nfree--;
-		ret = 0;
-	}
+	ret = __gmem_pool_claim_chunk(pool, idx, owner);
 	spin_unlock(&pool->lock);
 	return ret;
 }

@@ -41,11 +41,12 @@
 #include <linux/init.h>
 #include <linux/kexec.h>
 #include <linux/kobject.h>
-#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/reboot.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -551,6 +552,14 @@ void __init gmem_handover_probe(struct gmem_pool *pool, void *meta)
 	memset(meta + off, 0, sizeof(*rec));
 }
 
+/*
+ * Chunks claimed per hold of the pool lock while a record is adopted: the
+ * lock is uncontended at boot, but taking it per chunk doubles the cost of
+ * the restore, and holding it for a whole file of a 1 TiB pool would keep
+ * preemption off for milliseconds.
+ */
+#define GMEM_HO_CLAIM_BATCH	1024
+
 struct gmem_ho_claim {
 	struct gmem_pool *pool;
 	u32 owner;
@@ -561,8 +570,12 @@ static int gmem_ho_claim_chunk(u64 slot, u32 chunk, void *arg)
 {
 	struct gmem_ho_claim *c = arg;
 
+	if (c->nr && !(c->nr % GMEM_HO_CLAIM_BATCH)) {
+		spin_unlock(&c->pool->lock);
+		spin_lock(&c->pool->lock);
+	}
 	/* The validator ruled out duplicates and chunks past the pool. */
-	if (WARN_ON_ONCE(gmem_pool_claim_chunk(c->pool, chunk, c->owner)))
+	if (WARN_ON_ONCE(__gmem_pool_claim_chunk(c->pool, chunk, c->owner)))
 		return -EIO;
 	c->nr++;
 	return 0;
@@ -588,8 +601,10 @@ static int __init gmem_ho_adopt(u64 *nr_chunks)
 		};
 		c.pool = gmem_pool_get(fi.nid);
 		c.owner = gmem_ho_owner(e);
+		spin_lock(&c.pool->lock);
 		ret = gmem_handover_walk_file(&gmem_ho_view, i,
 					      gmem_ho_claim_chunk, &c);
+		spin_unlock(&c.pool->lock);
 		if (ret)
 			return ret;
 	}
@@ -735,13 +750,16 @@ static void __init gmem_ho_reject(int ret, struct gmem_handover_error *err)
 void __init gmem_handover_restore(void)
 {
 	struct gmem_handover_error err = { };
-	u64 nr_chunks = 0;
-	ktime_t t0;
+	u64 nr_chunks = 0, t0;
 	int ret;
 
 	if (!gmem_ho_old)
 		return;
-	t0 = ktime_get();
+	/*
+	 * local_clock(), not ktime: at core_initcall time the clocksource
+	 * may still be jiffies, and the restore takes less than one tick.
+	 */
+	t0 = local_clock();
 	mutex_lock(&gmem_ho_lock);
 	ret = gmem_ho_check(&err);
 	if (ret) {
@@ -757,10 +775,10 @@ void __init gmem_handover_restore(void)
 		goto unlock;
 	}
 	scnprintf(gmem_ho_status, sizeof(gmem_ho_status),
-		  "restored: %u files, %llu chunks, generation %llu, %lld us",
+		  "restored: %u files, %llu chunks, generation %llu, %llu us",
 		  gmem_ho_view.nr_files, nr_chunks,
 		  gmem_handover_generation(&gmem_ho_view),
-		  ktime_us_delta(ktime_get(), t0));
+		  div_u64(local_clock() - t0, NSEC_PER_USEC));
 	pr_info("%s\n", gmem_ho_status);
 unlock:
 	mutex_unlock(&gmem_ho_lock);
