@@ -733,6 +733,14 @@ static void __init gmem_ho_reject(int ret, struct gmem_handover_error *err)
 		scnprintf(gmem_ho_status + n, sizeof(gmem_ho_status) - n,
 			  "%s", ret == -ENOMEM ? "out of memory" :
 			  "more files than the table holds");
+	else if (ret == -ENOSPC)
+		/*
+		 * The scratch bitmap has a bit per chunk of this kernel's
+		 * pools, so a record that needs more names bigger pools.
+		 */
+		scnprintf(gmem_ho_status + n, sizeof(gmem_ho_status) - n,
+			  "pool layout changed: the record's pools hold %llu chunks, more than this kernel's",
+			  err->item);
 	else
 		gmem_handover_format_error(err, gmem_ho_status + n,
 					   sizeof(gmem_ho_status) - n);

@@ -1,4 +1,4 @@
-# Live update, boot 2 of 4 (kexec'ed from lu): the record is restored, 0x1000 retrieved and reattached, the guest checks every word; 0x1001 is discarded; 0x2000 and 0x2001 stay unclaimed across the next kexec.
+# Live update, boot 2 of 5 (kexec'ed from lu): the record is restored, 0x1000 retrieved and reattached, the guest checks every word; 0x1001 is discarded; 0x2000 and 0x2001 stay unclaimed across the next kexec.
 BOOT_CMDLINE=""
 BOOT_KUNIT=""
 boot_tests() {

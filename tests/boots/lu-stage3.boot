@@ -1,4 +1,4 @@
-# Live update, boot 3 of 4: 0x2000, preserved in boot 1 and unclaimed in boot 2, is retrieved and verified after a second kexec; then a new file is preserved and the record corrupted on purpose before kexec into lu-stage4.
+# Live update, boot 3 of 5: 0x2000, preserved in boot 1 and unclaimed in boot 2, is retrieved and verified after a second kexec; then a new file is preserved and the record corrupted on purpose before kexec into lu-stage4.
 BOOT_CMDLINE=""
 BOOT_KUNIT=""
 boot_tests() {

@@ -1,4 +1,4 @@
-# Live update, boot 1 of 4: a SW-protected guest fills 256 MiB of pool memory, then 32 MiB more; both files are preserved; kexec (a 32+ MiB initramfs) into lu-stage2.
+# Live update, boot 1 of 5: a SW-protected guest fills 256 MiB of pool memory, then 32 MiB more; both files are preserved; kexec (a 32+ MiB initramfs) into lu-stage2.
 BOOT_CMDLINE="gmem_pool=0:512M,1:512M gmem_pool_chunk=2M"
 BOOT_MEM_PER_NODE=2G
 BOOT_KUNIT=""

@@ -12,6 +12,8 @@
 #   corrupt              make the next record fail its checksum (debugfs)
 #   rejected QUARANTINED the corrupted record was rejected: nothing is
 #                        unclaimed, QUARANTINED chunks of node 0 are withheld
+#   layout QUARANTINED   the record was rejected because node 0's pool has
+#                        another size now; its QUARANTINED chunks are withheld
 HO=/sys/kernel/mm/gmem_pool/handover
 P=/sys/kernel/mm/gmem_pool
 KNOB=/sys/kernel/debug/gmem_pool/handover_corrupt_record
@@ -67,8 +69,15 @@ rejected)
 	free_is node0 "$2"
 	free_is node1 0
 	;;
+layout)
+	grep -q "^rejected: pool layout changed: the record.s pools hold [0-9]* chunks, more than" "$HO/status" ||
+		fail status
+	[ -z "$(cat "$HO/unclaimed")" ] || fail "unclaimed after rejection"
+	free_is node0 "$2"
+	free_is node1 0
+	;;
 *)
-	fail "usage: $0 preserved|restored|discard|corrupt|rejected ..."
+	fail "usage: $0 preserved|restored|discard|corrupt|rejected|layout ..."
 	;;
 esac
 echo "ok: $1"
