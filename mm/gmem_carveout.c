@@ -593,6 +593,34 @@ bool gmem_carveout_pfn_in_pool(unsigned long pfn)
 EXPORT_SYMBOL_GPL(gmem_carveout_pfn_in_pool);
 
 /**
+ * gmem_carveout_range_in_pool() - whether a physical range touches a pool
+ * @start: first byte of the range
+ * @end: first byte after the range (exclusive end)
+ *
+ * Covers each active pool's whole reservation: its chunks and the metadata
+ * area that holds the allocator state and the hand-over record.  kexec uses
+ * it to refuse segments that would overwrite guest memory.
+ *
+ * Return: true if [@start, @end) overlaps an active pool.
+ */
+bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end)
+{
+	const struct gmem_pool_layout *l;
+	struct gmem_pool *pool;
+	int nid;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		pool = gmem_pool_get(nid);
+		if (!pool)
+			continue;
+		l = &pool->layout;
+		if (start < l->base + l->size && end > l->base)
+			return true;
+	}
+	return false;
+}
+
+/**
  * gmem_carveout_pfn_to_nid() - node of the pool a pfn belongs to
  * @pfn: page frame number
  *

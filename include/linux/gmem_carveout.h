@@ -38,6 +38,7 @@ int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
 void gmem_carveout_free(unsigned long pfn, u32 owner);
 int gmem_carveout_zero_chunk(unsigned long pfn);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
+bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
 
 /**
@@ -92,6 +93,12 @@ static inline int gmem_carveout_zero_chunk(unsigned long pfn)
 }
 
 static inline bool gmem_carveout_pfn_in_pool(unsigned long pfn)
+{
+	return false;
+}
+
+static inline bool gmem_carveout_range_in_pool(phys_addr_t start,
+					       phys_addr_t end)
 {
 	return false;
 }

@@ -7,6 +7,7 @@ boot_tests() {
 	t pool-sysfs-2m /tests/guest/pool_sysfs.sh 2M 0:512M 1:512M
 	t pool-memmap-2m /tests/guest/pool_memmap.sh 4096
 	t gmem_pool_test /kvm/gmem_pool_test
+	t gmem_pool_kexec_test /kvm/gmem_pool_kexec_test
 	t guest_memfd_test /kvm/guest_memfd_test
 	t set_memory_region_test /kvm/set_memory_region_test
 	t private_mem_conversions_test /kvm/x86_64/private_mem_conversions_test
