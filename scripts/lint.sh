@@ -8,9 +8,9 @@
 #   warning or check fails.
 # WHAT=kernel-doc: scripts/kernel-doc -none on every new C source and header;
 #   any warning fails.
-# WHAT=w1: rebuild the directories that hold our C files with W=1 (kbuild's
-#   extra warnings); any warning in one of our files fails.  Needs the
-#   kernel built (make check builds it first).
+# WHAT=w1: rebuild each of our kernel objects with W=1 (kbuild's extra
+#   warnings); any warning in one of our files fails.  Needs the kernel
+#   configured and built (make check builds it first).
 # Prints "N passed, N failed" as its last line (one test per file checked).
 set -uo pipefail
 
@@ -24,6 +24,29 @@ passed=0 failed=0
 # project_files: the kernel files the project adds or changes, as tree paths.
 project_files() {
 	sort -u "$BUILD/applied.list"
+}
+
+# Line numbers of TREE/FILE that the project adds, one per line: every line
+# of a new file, the "+" lines of a patched one.
+added_lines() {
+	local f=$1
+
+	if [ ! -e "$PRISTINE/$f" ]; then
+		seq 1 "$(wc -l < "$TREE/$f")"
+		return
+	fi
+	diff -U0 "$PRISTINE/$f" "$TREE/$f" |
+		awk '/^@@ / { split($3, a, ","); n = substr(a[1], 2); next }
+		     /^\+\+\+ / { next }
+		     /^\+/ { print n; n++ }'
+}
+
+# Filter compiler messages about FILE (on stdin) down to those at lines the
+# project adds.
+ours_at_added_lines() {
+	awk -F: -v f="$1" 'NR == FNR { own[$1] = 1; next }
+		{ for (i = 1; i < NF; i++) if ($i ~ ("(^|/)" f "$")) break
+		  if (($(i + 1)) in own) print }' <(added_lines "$1") -
 }
 
 file_diff() {
@@ -78,16 +101,20 @@ kernel-doc)
 	rm -f "$out.new" "$out.old"
 	;;
 w1)
-	# The kbuild directories that compile our .c files: virt/kvm is built
-	# from arch/x86/kvm, everything else from its own directory.
+	# Each of our objects alone, with kbuild's single-object targets, in
+	# the directory that builds it: virt/kvm is compiled from arch/x86/kvm
+	# (its flags and includes), everything else from its own directory.
 	sources=$(project_files | grep -E '^(arch|mm|virt|kernel|lib)/.*\.c$' || true)
-	dirs=$(echo "$sources" | sed -e 's|^virt/kvm/.*|arch/x86/kvm/|' \
-		-e 's|/[^/]*\.c$|/|' | sort -u)
+	objs=$(echo "$sources" | sed -e 's|^virt/kvm/|arch/x86/kvm/../../../virt/kvm/|' \
+		-e 's|\.c$|.o|')
 	# shellcheck disable=SC2086
-	make -s ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" W=1 $dirs > "$out.log" 2>&1
+	make -s ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" W=1 $objs > "$out.log" 2>&1
 	status=$?
+	# In a file we patch, a warning is ours when it points at a line our
+	# patch adds; base code we did not touch keeps its own warnings.
 	for f in $sources; do
-		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error):" "$out.log" -A3 > "$out" || true
+		grep -E "(^|/)$f:[0-9]+(:[0-9]+)?: (warning|error):" "$out.log" |
+			ours_at_added_lines "$f" > "$out"
 		judge "$f" "$out"
 	done
 	if [ $status -ne 0 ]; then
