@@ -46,6 +46,11 @@
  * before anything that could call the API runs, and never change after.
  */
 static struct gmem_pool gmem_pools[MAX_NUMNODES];
+/*
+ * The nodes whose pool is active, so that lookups by address (every KVM
+ * mapping of a pool pfn goes through one) visit only those.
+ */
+static nodemask_t gmem_pool_nodes __ro_after_init;
 /* Chunk size of every pool, 0 while no pool is active. */
 static unsigned int gmem_pool_chunk_shift __ro_after_init;
 
@@ -391,6 +396,7 @@ static int __init gmem_carveout_activate_one(int nid)
 	gmem_handover_probe(pool, meta);
 	gmem_pool_init_meta(pool, meta);
 	pool->active = true;
+	node_set(nid, gmem_pool_nodes);
 	pr_info("node %d: %llu MiB at %pa, %lu chunks of %llu MiB\n",
 		nid, gmem_mib(l->size), &l->base, l->nchunks,
 		gmem_mib(1ULL << l->chunk_shift));
@@ -445,13 +451,10 @@ static struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn)
 	phys_addr_t phys = PFN_PHYS(pfn);
 	int nid;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct gmem_pool *pool = gmem_pool_get(nid);
-		const struct gmem_pool_layout *l;
+	for_each_node_mask(nid, gmem_pool_nodes) {
+		struct gmem_pool *pool = &gmem_pools[nid];
+		const struct gmem_pool_layout *l = &pool->layout;
 
-		if (!pool)
-			continue;
-		l = &pool->layout;
 		if (phys >= l->chunk_base &&
 		    phys < l->chunk_base + ((u64)l->nchunks << l->chunk_shift))
 			return pool;
@@ -605,15 +608,11 @@ EXPORT_SYMBOL_GPL(gmem_carveout_pfn_in_pool);
  */
 bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end)
 {
-	const struct gmem_pool_layout *l;
-	struct gmem_pool *pool;
 	int nid;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		pool = gmem_pool_get(nid);
-		if (!pool)
-			continue;
-		l = &pool->layout;
+	for_each_node_mask(nid, gmem_pool_nodes) {
+		const struct gmem_pool_layout *l = &gmem_pools[nid].layout;
+
 		if (start < l->base + l->size && end > l->base)
 			return true;
 	}
