@@ -35,6 +35,7 @@
 #include <linux/set_memory.h>
 #include <linux/string.h>
 #include <asm/e820/api.h>
+#include <asm/memtype.h>
 #include <asm/sections.h>
 
 #include "gmem_carveout.h"
@@ -373,6 +374,19 @@ static int __init gmem_carveout_add_resource(struct gmem_pool *pool)
 	return insert_resource(&iomem_resource, res);
 }
 
+/*
+ * Once the pool is no longer System RAM, PAT has no memtype for it and
+ * would make a user mapping of a chunk (GUEST_MEMFD_FLAG_POOL_MMAP) UC-:
+ * vmf_insert_pfn() and vmf_insert_pfn_pmd() look the memtype up.  Say once
+ * that the whole pool is write-back RAM; memremap() of a part of it
+ * reserves the same type and does not conflict.
+ */
+static int __init gmem_carveout_reserve_memtype(const struct gmem_pool_layout *l)
+{
+	return memtype_reserve(l->base, l->base + l->size, _PAGE_CACHE_MODE_WB,
+			       NULL);
+}
+
 static int __init gmem_carveout_activate_one(int nid)
 {
 	struct gmem_pool *pool = &gmem_pools[nid];
@@ -386,11 +400,14 @@ static int __init gmem_carveout_activate_one(int nid)
 	ret = gmem_carveout_add_resource(pool);
 	if (ret)
 		return ret;
+	ret = gmem_carveout_reserve_memtype(l);
+	if (ret)
+		goto release_resource;
 	/* Not System RAM any more: memremap() takes the ioremap path. */
 	meta = memremap(l->base, l->meta_span, MEMREMAP_WB);
 	if (!meta) {
 		ret = -ENOMEM;
-		goto release_resource;
+		goto free_memtype;
 	}
 	/* A record the last kernel left must be read before formatting. */
 	gmem_handover_probe(pool, meta);
@@ -402,6 +419,8 @@ static int __init gmem_carveout_activate_one(int nid)
 		gmem_mib(1ULL << l->chunk_shift));
 	return 0;
 
+free_memtype:
+	memtype_free(l->base, l->base + l->size);
 release_resource:
 	release_resource(&pool->res);
 	return ret;

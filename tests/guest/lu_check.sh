@@ -3,7 +3,8 @@
 #
 # lu_check.sh WHAT [ARGS]: check the gmem pool hand-over state in sysfs.
 #   preserved            boot 1: 0x1000 (128 chunks), 0x1001, 0x2000 (16
-#                        chunks) and 0x2001 are preserved
+#                        chunks), 0x2001 and the mapped file 0x5000 (4
+#                        chunks) are preserved
 #   restored FILES CHUNKS
 #                        the record was restored: FILES files holding CHUNKS
 #                        chunks, all of them unclaimed
@@ -44,6 +45,7 @@ preserved)
 	grep -q "^0x1001 2097152 0 1$" "$HO/preserved" || fail "0x1001"
 	grep -q "^0x2000 33554432 0 16$" "$HO/preserved" || fail "0x2000"
 	grep -q "^0x2001 2097152 0 1$" "$HO/preserved" || fail "0x2001"
+	grep -q "^0x5000 8388608 0 4$" "$HO/preserved" || fail "0x5000"
 	;;
 restored)
 	grep -q "^restored: $2 files, $3 chunks" "$HO/status" || fail status

@@ -15,9 +15,11 @@
 #include <linux/idr.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
 #include <linux/pagemap.h>
+#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <kunit/static_stub.h>
 
@@ -46,18 +48,29 @@
  * the first fault, and is tracked by the prepared bitmap; a chunk written by
  * kvm_gmem_populate() in full counts as prepared.  kvm_arch_gmem_invalidate()
  * runs on every chunk before it returns to the carveout.
+ *
+ * A file created with %GUEST_MEMFD_FLAG_POOL_MMAP can be mapped shared
+ * instead, for VMs whose memory the VMM reaches (KVM then maps it through an
+ * ordinary memslot, from the host page tables).  The mapping is a VM_PFNMAP
+ * of pool pfns, at PUD or PMD size wherever the chunk and the VMA allow.
+ * Punch hole unmaps the range from every process and, through the MMU
+ * notifiers, from KVM before it frees a chunk; a later access takes a new,
+ * zeroed chunk, like a first guest fault does.
  */
 
 /*
  * Lock order (outermost first):
  *
- *   kvm->slots_lock
+ *   kvm->slots_lock or mm->mmap_lock	(a user fault on a mapping of the file)
  *     mapping->invalidate_lock
+ *       mapping->i_mmap_rwsem		(unmap_mapping_range() in punch hole)
+ *         kvm->mmu_lock		(its MMU notifiers)
  *       kvm->mmu_lock			(kvm_gmem_invalidate_begin/end)
  *       kvm_gmem_pool.lock
  *         the carveout's own lock	(gmem_carveout_alloc/free)
  *
- * kvm->mmu_lock and kvm_gmem_pool.lock are never held together.
+ * kvm->mmu_lock and kvm_gmem_pool.lock are never held together, and nothing
+ * touches user memory under the invalidate lock of a mappable file.
  */
 
 /* Chunk table entry of a hole.  pfn 0 is real-mode memory, never pooled. */
@@ -212,7 +225,10 @@ static int kvm_gmem_pool_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
 	return 0;
 }
 
-/* Give chunk @idx back; the caller has zapped every SPTE that maps it. */
+/*
+ * Give chunk @idx back; the caller has zapped every SPTE and every user
+ * mapping of it.
+ */
 static void kvm_gmem_pool_put_chunk(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
 	unsigned long pfn = pool->chunks[idx];
@@ -433,6 +449,17 @@ static long kvm_gmem_pool_punch_hole(struct inode *inode,
 	list_for_each_entry(gmem, gmem_list, entry)
 		kvm_gmem_invalidate_begin(gmem, first, last);
 
+	/*
+	 * Every process mapping of the range goes, and with it, through the
+	 * MMU notifiers, every SPTE that KVM built from those mappings.  User
+	 * faults wait on the invalidate lock, so none can map a chunk again
+	 * before it is back in the pool.
+	 */
+	if (kvm_gmem_pool_mappable(inode))
+		unmap_mapping_range(inode->i_mapping,
+				    (loff_t)first << PAGE_SHIFT,
+				    (loff_t)(last - first) << PAGE_SHIFT, true);
+
 	kvm_gmem_pool_put_range(pool, start, end);
 
 	list_for_each_entry(gmem, gmem_list, entry)
@@ -506,6 +533,16 @@ static int kvm_gmem_pool_max_order(const struct kvm_gmem_pool *pool, gfn_t gfn,
 	return 0;
 }
 
+/* Take the chunk at @idx from the carveout if the file has a hole there. */
+static int __kvm_gmem_pool_fault_in(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	lockdep_assert_held(&pool->lock);
+
+	if (pool->chunks[idx] != KVM_GMEM_POOL_HOLE)
+		return 0;
+	return kvm_gmem_pool_take(pool, &pool->chunks[idx]);
+}
+
 static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,
 					pgoff_t index)
 {
@@ -549,11 +586,9 @@ static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
 		return -EIO;
 
 	mutex_lock(&pool->lock);
-	if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE) {
-		r = kvm_gmem_pool_take(pool, &pool->chunks[idx]);
-		if (r)
-			goto out_unlock;
-	}
+	r = __kvm_gmem_pool_fault_in(pool, idx);
+	if (r)
+		goto out_unlock;
 
 	if (prepare && !test_bit(idx, pool->prepared)) {
 		r = kvm_gmem_pool_prepare(kvm, pool, slot, idx);
@@ -697,6 +732,191 @@ long kvm_gmem_pool_populate(struct kvm *kvm, struct file *file,
 #endif /* CONFIG_KVM_GENERIC_PRIVATE_MEM */
 
 /*
+ * User mappings of GUEST_MEMFD_FLAG_POOL_MMAP files.
+ *
+ * The VMA is a VM_PFNMAP of pool pfns, which have no struct page: GUP,
+ * /proc/pid/mem and ptrace cannot reach them, only the mapping's own page
+ * tables can.  x86 keeps a WB memtype entry for every pool (see the
+ * carveout), so the inserted entries are cacheable.
+ */
+
+/* Map @pfn at the fault's address with an entry of @order. */
+static vm_fault_t kvm_gmem_pool_insert(struct vm_fault *vmf,
+				       unsigned int order, unsigned long pfn)
+{
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+
+	switch (order) {
+	case 0:
+		return vmf_insert_pfn(vmf->vma, vmf->address, pfn);
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	case PMD_ORDER:
+		return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					  write);
+#endif
+#ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
+	case PUD_ORDER:
+		return vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					  write);
+#endif
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+
+/*
+ * The pfn behind file page @index, taking the chunk if the file has a hole
+ * there (a punched range reads as zeroes again).  The caller holds the
+ * invalidate lock shared, so the chunk stays until its entry is inserted.
+ */
+static int kvm_gmem_pool_user_pfn(struct kvm_gmem_pool *pool, pgoff_t index,
+				  unsigned long *pfn)
+{
+	pgoff_t idx = index >> pool->order;
+	int r;
+
+	mutex_lock(&pool->lock);
+	r = __kvm_gmem_pool_fault_in(pool, idx);
+	if (!r)
+		*pfn = pool->chunks[idx] +
+		       (index & (kvm_gmem_pool_chunk_pages(pool) - 1));
+	mutex_unlock(&pool->lock);
+	return r;
+}
+
+static vm_fault_t kvm_gmem_pool_huge_fault(struct vm_fault *vmf,
+					   unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct inode *inode = file_inode(vma->vm_file);
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	pgoff_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	unsigned long pfn;
+	vm_fault_t ret;
+
+	/* A large entry maps part of one chunk, all inside the VMA. */
+	if (order && (order > pool->order || addr < vma->vm_start ||
+		      addr + size > vma->vm_end ||
+		      !IS_ALIGNED(index, 1UL << order)))
+		return VM_FAULT_FALLBACK;
+	if (index >= i_size_read(inode) >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+
+	filemap_invalidate_lock_shared(inode->i_mapping);
+	/* No free chunk (or no way to zero it): nothing to map. */
+	if (kvm_gmem_pool_user_pfn(pool, index, &pfn))
+		ret = VM_FAULT_SIGBUS;
+	else
+		ret = kvm_gmem_pool_insert(vmf, order, pfn);
+	filemap_invalidate_unlock_shared(inode->i_mapping);
+	return ret;
+}
+
+static vm_fault_t kvm_gmem_pool_fault(struct vm_fault *vmf)
+{
+	return kvm_gmem_pool_huge_fault(vmf, 0);
+}
+
+/*
+ * 6.12 splits a PMD leaf wherever a VMA is split or partly moved, but moves
+ * a PUD leaf only whole: vma_adjust_trans_huge() does not split PUDs, and
+ * move_page_tables() would walk into a PUD leaf that it moves in part as if
+ * it were a page table.  So with 1 GiB chunks, as hugetlbfs does for its
+ * 1 GiB pages, a VMA may only be split at a 1 GiB boundary of the file, and
+ * kvm_gmem_pool_get_unmapped_area() keeps every placement congruent.
+ */
+static int kvm_gmem_pool_may_split(struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(file_inode(vma->vm_file));
+	unsigned long off = (vma->vm_pgoff << PAGE_SHIFT) + addr - vma->vm_start;
+
+	if (pool->order >= PUD_ORDER && !IS_ALIGNED(off, PUD_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+static const struct vm_operations_struct kvm_gmem_pool_vm_ops = {
+	.fault		= kvm_gmem_pool_fault,
+	.huge_fault	= kvm_gmem_pool_huge_fault,
+	.may_split	= kvm_gmem_pool_may_split,
+};
+
+/**
+ * kvm_gmem_pool_mmap() - mmap() of a GUEST_MEMFD_FLAG_POOL_MMAP file
+ * @file: the guest_memfd
+ * @vma: the new mapping
+ *
+ * The mapping is shared, never executable, not inherited by fork() and
+ * cannot grow: VM_DONTCOPY, with VM_IO so that MADV_DOFORK cannot undo it,
+ * and VM_DONTEXPAND.  VM_DONTDUMP keeps guest memory out of core dumps.
+ *
+ * Return: 0; -EINVAL for a private mapping or one that goes past the end of
+ * the file; -EPERM for PROT_EXEC.
+ */
+int kvm_gmem_pool_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	pgoff_t npages = i_size_read(file_inode(file)) >> PAGE_SHIFT;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (vma->vm_pgoff >= npages || vma_pages(vma) > npages - vma->vm_pgoff)
+		return -EINVAL;
+
+	vm_flags_mod(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
+		     VM_DONTCOPY, VM_MAYEXEC);
+	vma->vm_ops = &kvm_gmem_pool_vm_ops;
+	return 0;
+}
+
+/**
+ * kvm_gmem_pool_get_unmapped_area() - placement of a mapping of a
+ *	GUEST_MEMFD_FLAG_POOL_MMAP file
+ * @file: the guest_memfd
+ * @addr: the caller's address, a hint unless @flags has MAP_FIXED
+ * @len: length of the mapping, in bytes
+ * @pgoff: file offset of the mapping, in pages
+ * @flags: the mmap() or mremap() flags
+ *
+ * Places the mapping congruent to @pgoff modulo the chunk size, so that
+ * every whole chunk it covers can be mapped with one PMD or PUD entry.
+ *
+ * Return: the address; -EINVAL for a MAP_FIXED address (mmap() or
+ * mremap()) that is not congruent to @pgoff modulo 1 GiB when the chunks
+ * are 1 GiB (see kvm_gmem_pool_may_split()); -ENOMEM if there is no room.
+ */
+unsigned long kvm_gmem_pool_get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(file_inode(file));
+	unsigned long align = PAGE_SIZE << pool->order;
+	unsigned long off = (pgoff << PAGE_SHIFT) & (align - 1);
+	unsigned long ret;
+
+	if (flags & MAP_FIXED) {
+		if (pool->order >= PUD_ORDER && !IS_ALIGNED(addr - off, align))
+			return -EINVAL;
+		return addr;
+	}
+
+	if (len <= TASK_SIZE - align) {
+		ret = mm_get_unmapped_area(current->mm, file, 0, len + align,
+					   pgoff, flags);
+		if (!IS_ERR_VALUE(ret))
+			return ret + ((off - ret) & (align - 1));
+	}
+	/* No room to align: smaller entries will do. */
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+}
+
+/*
  * Preserve keeps a reference to the file until unpreserve (or the kexec):
  * the chunk table the hand-over reads at kexec time lives as long as the
  * file, whether or not the VMM still has it open.  This is LUO's model too.
@@ -766,15 +986,17 @@ long kvm_gmem_pool_ioctl(struct file *file, unsigned int ioctl,
  *	GUEST_MEMFD_FLAG_POOL_RESTORE
  * @kvm: the VM the file is created for
  * @size: requested size, must be the preserved file's
+ * @flags: requested creation flags; %GUEST_MEMFD_FLAG_POOL_MMAP must be
+ *	set exactly if it was set on the preserved file
  * @pool_node: requested node, must be the preserved file's
  * @token: token the file was preserved under
  *
  * Return: 0; -ENOENT, -EBUSY or -EPERM as gmem_handover_lookup() says;
- * -EINVAL if @size or @pool_node differ from the preserved file's; the
- * errors of kvm_gmem_pool_check().
+ * -EINVAL if @size, @pool_node or the mmap flag differ from the preserved
+ * file's; the errors of kvm_gmem_pool_check().
  */
-int kvm_gmem_pool_check_restore(struct kvm *kvm, loff_t size, u64 pool_node,
-				u64 token)
+int kvm_gmem_pool_check_restore(struct kvm *kvm, loff_t size, u64 flags,
+				u64 pool_node, u64 token)
 {
 	u64 psize;
 	u32 pflags;
@@ -786,6 +1008,9 @@ int kvm_gmem_pool_check_restore(struct kvm *kvm, loff_t size, u64 pool_node,
 	if (r)
 		return r;
 	if (psize != size || pool_node != nid)
+		return -EINVAL;
+	/* Private memory must never come back mappable by the host. */
+	if ((flags ^ pflags) & GUEST_MEMFD_FLAG_POOL_MMAP)
 		return -EINVAL;
 	return kvm_gmem_pool_check(kvm, size, pool_node);
 }

@@ -507,6 +507,34 @@ static void gmem_pool_test_owner_ids(struct kunit *test)
 	kvm_gmem_pool_destroy(other);
 }
 
+/*
+ * A user fault on a mapping takes the chunk once, resolves any page of it,
+ * never prepares it for a VM, and takes nothing when the pool is empty.
+ */
+static void gmem_pool_test_user_pfn(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned long pfn;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool,
+						     POOL_TEST_PAGES + 7, &pfn),
+			0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + 7);
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool,
+						     2 * POOL_TEST_PAGES - 1,
+						     &pfn), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + POOL_TEST_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 0);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, ctx->pool->prepared));
+
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool, 0, &pfn),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+}
+
 static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_prepare_once),
 	KUNIT_CASE(gmem_pool_test_prepare_error),
@@ -516,6 +544,7 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_fill_keeps_existing),
 	KUNIT_CASE(gmem_pool_test_punch_invalidates),
 	KUNIT_CASE(gmem_pool_test_release_invalidates),
+	KUNIT_CASE(gmem_pool_test_user_pfn),
 #ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
 	KUNIT_CASE(gmem_pool_test_populate),
 	KUNIT_CASE(gmem_pool_test_populate_partial),

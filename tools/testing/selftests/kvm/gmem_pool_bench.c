@@ -22,6 +22,20 @@
  * times: run both in the same boot, timings under TCG are only comparable
  * within one run.
  *
+ * Then a default-type VM (no private memory) runs the same guest over an
+ * ordinary memslot backed by a mapped pool file (GUEST_MEMFD_FLAG_POOL_MMAP),
+ * by anonymous memory and by hugetlbfs 2M pages (allocated through
+ * nr_hugepages for the run), one line each:
+ *
+ *   BENCH gmem-default backing=<pool-mmap|anon|hugetlb-2m> chunk=<bytes>
+ *         size=<bytes> pages_4k=<n> pages_2m=<n> pages_1g=<n> faults=<n>
+ *         host_4k=<n> host_2m=<n> host_1g=<n>
+ *
+ * host_* count the VMM's page-table entries of each size over the region
+ * after the run (from CONFIG_PTDUMP_DEBUGFS); a closing
+ * "BENCH gmem-default-ratio" line gives the pool's faults over anon's and
+ * over hugetlbfs's.
+ *
  * Usage: gmem_pool_bench [-s SIZE]   (default 1G; suffixes as parse_size()
  * takes them; a multiple of the pool's chunk size)
  */
@@ -37,6 +51,7 @@
 #include <linux/falloc.h>
 #include <linux/sizes.h>
 
+#include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
@@ -47,6 +62,10 @@
 #define BENCH_GPA		SZ_4G
 #define BENCH_DEFAULT_SIZE	SZ_1G
 #define PCT			100
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB		(21 << MAP_HUGE_SHIFT)
+#endif
 
 struct bench_result {
 	const char *backing;
@@ -148,12 +167,13 @@ static void prefault(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t size)
 			    "KVM_PRE_FAULT_MEMORY: %s", strerror(errno));
 }
 
-static int gmem_create(struct kvm_vm *vm, uint64_t size, bool pool, int nid)
+static int gmem_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
+		       int nid)
 {
 	struct kvm_create_guest_memfd args = {
 		.size = size,
-		.flags = pool ? GUEST_MEMFD_FLAG_POOL : 0,
-		.pool_node = pool ? nid : 0,
+		.flags = flags,
+		.pool_node = flags ? nid : 0,
 	};
 	int fd = __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
 
@@ -220,7 +240,7 @@ static void bench_one(struct bench_result *r, bool pool, int nid)
 	int fd;
 
 	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_touch);
-	fd = gmem_create(vm, r->size, pool, nid);
+	fd = gmem_create(vm, r->size, pool ? GUEST_MEMFD_FLAG_POOL : 0, nid);
 
 	t0 = now_ns();
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
@@ -273,6 +293,171 @@ static void print_ratio(const char *what, uint64_t pool, uint64_t stock)
 	printf(" %s=%lu.%03lu", what, milli / 1000, milli % 1000);
 }
 
+/*
+ * Default-type VMs: guest memory is an ordinary memslot whose
+ * userspace_addr points at a mapped pool file (GUEST_MEMFD_FLAG_POOL_MMAP),
+ * at anonymous memory (THP as configured) or at hugetlbfs 2M pages.
+ */
+enum default_backing {
+	DEF_POOL_MMAP,
+	DEF_ANON,
+	DEF_HUGETLB_2M,
+	DEF_NR,
+};
+
+static const char * const default_names[DEF_NR] = {
+	[DEF_POOL_MMAP] = "pool-mmap",
+	[DEF_ANON] = "anon",
+	[DEF_HUGETLB_2M] = "hugetlb-2m",
+};
+
+struct default_result {
+	struct bench_counters c;
+	uint64_t host[GMEM_POOL_NR_LEVELS];
+	bool ran;
+};
+
+struct default_mem {
+	void *mem, *raw;
+	uint64_t raw_len;
+	int fd;
+};
+
+#define HUGETLB_NR_FILE	"/proc/sys/vm/nr_hugepages"
+
+static long hugetlb_set_pages(long nr)
+{
+	FILE *f = fopen(HUGETLB_NR_FILE, "r+");
+	long got = -1;
+
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", nr);
+	fflush(f);
+	rewind(f);
+	if (fscanf(f, "%ld", &got) != 1)
+		got = -1;
+	fclose(f);
+	return got;
+}
+
+/* Map @size bytes of backing @b, 1 GiB-aligned where the backing lets us. */
+static bool default_map(struct default_mem *m, enum default_backing b,
+			struct kvm_vm *vm, uint64_t size, int nid)
+{
+	m->fd = -1;
+	switch (b) {
+	case DEF_POOL_MMAP:
+		m->fd = gmem_create(vm, size, GUEST_MEMFD_FLAG_POOL |
+				    GUEST_MEMFD_FLAG_POOL_MMAP, nid);
+		m->raw_len = size;
+		m->raw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      m->fd, 0);
+		TEST_ASSERT(m->raw != MAP_FAILED, "mmap: %s", strerror(errno));
+		m->mem = m->raw;
+		return true;
+	case DEF_ANON:
+		m->raw_len = size + SZ_1G;
+		m->mem = map_shared(size, SZ_1G, &m->raw);
+		return true;
+	case DEF_HUGETLB_2M:
+		if (hugetlb_set_pages(size / SZ_2M) < (long)(size / SZ_2M))
+			return false;
+		m->raw_len = size;
+		m->raw = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			      MAP_HUGE_2MB, -1, 0);
+		m->mem = m->raw;
+		return m->raw != MAP_FAILED;
+	default:
+		return false;
+	}
+}
+
+static void default_unmap(struct default_mem *m, enum default_backing b)
+{
+	munmap(m->raw, m->raw_len);
+	if (m->fd >= 0)
+		close(m->fd);
+	if (b == DEF_HUGETLB_2M)
+		hugetlb_set_pages(0);
+}
+
+static bool bench_default(struct default_result *r, enum default_backing b,
+			  uint64_t size, int nid)
+{
+	struct kvm_userspace_memory_region2 *slot0;
+	struct bench_counters c0, c1;
+	struct default_mem m;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_touch);
+	if (!default_map(&m, b, vm, size, nid)) {
+		hugetlb_set_pages(0);
+		kvm_vm_free(vm);
+		return false;
+	}
+	vm_set_user_memory_region(vm, BENCH_SLOT, 0, BENCH_GPA, size, m.mem);
+	virt_map_level(vm, BENCH_GPA, BENCH_GPA, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, BENCH_GPA, size);
+	slot0 = &memslot2region(vm, 0)->region;
+	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+
+	c0 = read_counters(vm, vcpu);
+	run_guest(vcpu);
+	c1 = read_counters(vm, vcpu);
+	r->c.p4k = c1.p4k - c0.p4k;
+	r->c.p2m = c1.p2m - c0.p2m;
+	r->c.p1g = c1.p1g - c0.p1g;
+	r->c.faults = c1.faults - c0.faults;
+	TEST_ASSERT(gmem_pool_host_levels(m.mem, size, r->host),
+		    "cannot read the host page tables (CONFIG_PTDUMP_DEBUGFS)");
+	r->ran = true;
+
+	kvm_vm_free(vm);
+	default_unmap(&m, b);
+	return true;
+}
+
+static void print_default(enum default_backing b, const struct default_result *r,
+			  uint64_t chunk, uint64_t size)
+{
+	uint64_t unit = b == DEF_POOL_MMAP ? chunk :
+			b == DEF_HUGETLB_2M ? SZ_2M : PAGE_SIZE;
+
+	if (!r->ran) {
+		printf("BENCH gmem-default backing=%s skipped\n", default_names[b]);
+		return;
+	}
+	printf("BENCH gmem-default backing=%s chunk=%lu size=%lu",
+	       default_names[b], unit, size);
+	printf(" pages_4k=%lu pages_2m=%lu pages_1g=%lu faults=%lu", r->c.p4k,
+	       r->c.p2m, r->c.p1g, r->c.faults);
+	printf(" host_4k=%lu host_2m=%lu host_1g=%lu\n",
+	       r->host[GMEM_POOL_PTE] >> 12, r->host[GMEM_POOL_PMD] >> 21,
+	       r->host[GMEM_POOL_PUD] >> 30);
+}
+
+/* Every default-type backing the kernel offers, then faults relative to anon. */
+static void bench_default_all(uint64_t chunk, uint64_t size)
+{
+	struct default_result r[DEF_NR] = {};
+	int b, nid = chunk ? pool_find_node(size / chunk) : -1;
+
+	for (b = 0; b < DEF_NR; b++) {
+		if (b != DEF_POOL_MMAP || nid >= 0)
+			bench_default(&r[b], b, size, nid);
+		print_default(b, &r[b], chunk, size);
+	}
+	printf("BENCH gmem-default-ratio chunk=%lu", chunk);
+	print_ratio("faults_pool_over_anon", r[DEF_POOL_MMAP].c.faults,
+		    r[DEF_ANON].c.faults);
+	print_ratio("faults_pool_over_hugetlb", r[DEF_POOL_MMAP].c.faults,
+		    r[DEF_HUGETLB_2M].c.faults);
+	printf("\n");
+}
+
 static uint64_t bench_parse_args(int argc, char *argv[])
 {
 	uint64_t size = BENCH_DEFAULT_SIZE;
@@ -311,6 +496,7 @@ int main(int argc, char *argv[])
 	print_result(&stock);
 
 	if (!pool.chunk) {
+		bench_default_all(0, size);
 		printf("BENCH gmem no pool: KVM_CAP_GUEST_MEMFD_POOL is 0\n");
 		return KSFT_SKIP;
 	}
@@ -327,5 +513,7 @@ int main(int argc, char *argv[])
 	print_ratio("touch_pool_over_stock", pool.touch_ns, stock.touch_ns);
 	print_ratio("faults_pool_over_stock", pool.faults, stock.faults);
 	printf("\n");
+
+	bench_default_all(pool.chunk, size);
 	return 0;
 }

@@ -15,6 +15,16 @@
  *                               continues writing.
  *   absent TOKEN MIB            retrieving TOKEN fails with ENOENT (after a
  *                               rejected record).
+ *   preserve-mmap TOKEN MIB SEED
+ *                               a default-type VM fills MIB of a mapped pool
+ *                               file (GUEST_MEMFD_FLAG_POOL_MMAP), the VMM
+ *                               checks it through its mapping, and the file
+ *                               is preserved under TOKEN.
+ *   retrieve-mmap TOKEN MIB SEED
+ *                               retrieving it without the mmap flag fails;
+ *                               with it, the new VMM maps the file and reads
+ *                               the same bytes, then a new default-type VM
+ *                               checks and overwrites them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -225,6 +235,95 @@ static int do_retrieve(uint64_t token, uint64_t size, uint64_t seed)
 	return 0;
 }
 
+/*
+ * A default-type VM whose memory is a mapped pool file
+ * (GUEST_MEMFD_FLAG_POOL_MMAP): the VMM reaches the memory through the
+ * mapping, KVM through an ordinary memslot pointing at it.
+ */
+static void run_mapped_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			     void *mem, uint64_t size, uint64_t seed)
+{
+	struct ucall uc;
+
+	vm_set_user_memory_region(vm, LU_SLOT, 0, LU_GPA, size, mem);
+	virt_map_level(vm, LU_GPA, LU_GPA, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 3, LU_GPA, size, seed);
+	vcpu_run(vcpu);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_SYNC:
+		TEST_ASSERT_EQ(uc.args[1], LU_STAGE_DONE);
+		break;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+}
+
+static uint64_t *map_gmem(int fd, uint64_t size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	TEST_ASSERT(mem != MAP_FAILED, "mmap: %s", strerror(errno));
+	return mem;
+}
+
+/* The VMM's own view: every word is what @want says. */
+static void check_words(const uint64_t *mem, uint64_t size, uint64_t seed,
+			bool inverted)
+{
+	uint64_t off, want;
+
+	for (off = 0; off < size; off += 8) {
+		want = inverted ? ~lu_word(seed, off) : lu_word(seed, off);
+		TEST_ASSERT(mem[off / 8] == want, "offset %#lx: %#lx, want %#lx",
+			    off, mem[off / 8], want);
+	}
+}
+
+static int do_preserve_mmap(uint64_t token, uint64_t size, uint64_t seed)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_fill);
+	int fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_MMAP, 0);
+	uint64_t *mem;
+
+	TEST_ASSERT(fd >= 0, "mappable pool guest_memfd: %s", strerror(errno));
+	mem = map_gmem(fd, size);
+	run_mapped_guest(vm, vcpu, mem, size, seed);
+	check_words(mem, size, seed, false);
+	printf("ok: default-type guest filled %lu MiB of a mapped file, the VMM read it\n",
+	       size >> 20);
+	TEST_ASSERT(!preserve(fd, KVM_GMEM_POOL_PRESERVE, token), "preserve");
+	/* Preserved while mapped; the mapping goes when this process exits. */
+	return 0;
+}
+
+static int do_retrieve_mmap(uint64_t token, uint64_t size, uint64_t seed)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_verify);
+	uint64_t *mem;
+	int fd;
+
+	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE, token),
+		     EINVAL, "retrieve a mappable file without the mmap flag");
+	fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE |
+			 GUEST_MEMFD_FLAG_POOL_MMAP, token);
+	TEST_ASSERT(fd >= 0, "retrieve: %s", strerror(errno));
+	mem = map_gmem(fd, size);
+	check_words(mem, size, seed, false);
+	printf("ok: the new VMM maps the retrieved file and reads the same %lu MiB\n",
+	       size >> 20);
+	run_mapped_guest(vm, vcpu, mem, size, seed);
+	check_words(mem, size, seed, true);
+	printf("ok: default-type guest verified it and went on; the VMM sees its writes\n");
+	kvm_vm_free(vm);
+	munmap(mem, size);
+	close(fd);
+	return 0;
+}
+
 static int do_absent(uint64_t token, uint64_t size)
 {
 	struct kvm_vm *vm = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
@@ -247,7 +346,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "absent"))
 		return do_absent(strtoull(argv[2], NULL, 0),
 				 strtoull(argv[3], NULL, 0) << 20);
-	TEST_ASSERT(argc == 5, "usage: preserve|retrieve TOKEN MIB SEED");
+	TEST_ASSERT(argc == 5,
+		    "usage: preserve|retrieve|preserve-mmap|retrieve-mmap TOKEN MIB SEED");
 	token = strtoull(argv[2], NULL, 0);
 	size = strtoull(argv[3], NULL, 0) << 20;
 	seed = strtoull(argv[4], NULL, 0);
@@ -255,6 +355,10 @@ int main(int argc, char **argv)
 		return do_preserve(token, size, seed);
 	if (!strcmp(argv[1], "retrieve"))
 		return do_retrieve(token, size, seed);
+	if (!strcmp(argv[1], "preserve-mmap"))
+		return do_preserve_mmap(token, size, seed);
+	if (!strcmp(argv[1], "retrieve-mmap"))
+		return do_retrieve_mmap(token, size, seed);
 	TEST_FAIL("unknown mode %s", argv[1]);
 	return 1;
 }

@@ -8,16 +8,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <linux/falloc.h>
 #include <linux/sizes.h>
 
+#include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
@@ -31,6 +35,8 @@
 #define PATTERN_PRIVATE		0x5a5a5a5a00000000ULL
 #define PATTERN_HOST		0xc0ffee00c0ffee00ULL
 #define PATTERN_GUEST		0x1234567812345678ULL
+#define PATTERN_OTHER		0xdeadbeefdeadbeefULL
+#define POOL_MMAP		(GUEST_MEMFD_FLAG_POOL | GUEST_MEMFD_FLAG_POOL_MMAP)
 
 enum pool_stage {
 	STAGE_FILLED = 1,
@@ -116,7 +122,9 @@ TEST(create_invalid)
 		{ "node 1024", chunk_size, pool, 1024, false, 0 },
 		{ "node ~0", chunk_size, pool, ~0ULL, false, 0 },
 		{ "node without pool flag", chunk_size, 0, 1, false, 0 },
-		{ "unknown flag bit 9", chunk_size, pool | BIT_ULL(9), 0, true, 0 },
+		{ "unknown flag bit 11", chunk_size, pool | BIT_ULL(11), 0, true, 0 },
+		{ "mmap flag without pool flag", chunk_size,
+		  GUEST_MEMFD_FLAG_POOL_MMAP, 0, false, 0 },
 		{ "unknown flag bit 63", chunk_size, pool | BIT_ULL(63), 0, true, 0 },
 		{ "reserved[0]", chunk_size, pool, 0, true, 1 },
 		{ "reserved[3]", chunk_size, pool, 0, true, 4 },
@@ -424,6 +432,322 @@ TEST(private_memory_guest)
 	close(fd);
 	EXPECT_EQ(pool_free_chunks(pool_node), before);
 	munmap(raw, size + chunk_size);
+}
+
+static int pool_create_mmap(struct kvm_vm *vm, uint64_t size)
+{
+	int fd = __pool_create(vm, size, POOL_MMAP, pool_node);
+
+	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
+	return fd;
+}
+
+/* The kernel places the mapping congruent to the file offset. */
+static uint64_t *pool_map(int fd, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	TEST_ASSERT(p != MAP_FAILED, "mmap: %s", strerror(errno));
+	TEST_ASSERT(!((uintptr_t)p % chunk_size), "mapping %p not chunk aligned", p);
+	return p;
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void sigbus_handler(int sig)
+{
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* Read *@p; true if that raised SIGBUS. */
+static bool read_sigbus(const uint64_t *p, uint64_t *val)
+{
+	struct sigaction sa = { .sa_handler = sigbus_handler }, old;
+	bool bus = false;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		bus = true;
+	else
+		*val = READ_ONCE(*p);
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+/* A child does not inherit the mapping: its access faults. */
+static void check_fork_drops_mapping(struct __test_metadata *_metadata,
+				     uint64_t *mem)
+{
+	int status;
+	pid_t pid;
+
+	WRITE_ONCE(mem[0], PATTERN_HOST);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(READ_ONCE(mem[0]) == PATTERN_HOST ? 0 : 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV)
+		TH_LOG("child status %#x", status);
+	EXPECT_EQ(mem[0], PATTERN_HOST);
+}
+
+/* With 1 GiB chunks no split or placement may cut a PUD of the file. */
+static void check_1g_placement(struct __test_metadata *_metadata, int fd,
+			       uint8_t *mem)
+{
+	uint8_t *area, *target;
+
+	errno = 0;
+	EXPECT_EQ(munmap(mem + SZ_2M, getpagesize()), -1);
+	EXPECT_EQ(errno, EINVAL);
+	errno = 0;
+	EXPECT_EQ(mmap(mem + SZ_2M, chunk_size, PROT_READ, MAP_SHARED | MAP_FIXED,
+		       fd, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EINVAL);
+
+	area = mmap(NULL, 3 * chunk_size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(area, MAP_FAILED);
+	target = align_ptr_up(area, chunk_size) + SZ_2M;
+	errno = 0;
+	EXPECT_EQ(mremap(mem, chunk_size, chunk_size,
+			 MREMAP_MAYMOVE | MREMAP_FIXED, target), MAP_FAILED);
+	EXPECT_EQ(errno, EINVAL);
+	munmap(area, 3 * chunk_size);
+}
+
+/* What a mapping of a GUEST_MEMFD_FLAG_POOL_MMAP file refuses, and why. */
+TEST(mmap_refusals)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	long before = pool_free_chunks(pool_node);
+	int fd = pool_create_mmap(vm, chunk_size);
+	int plain = pool_create(vm, chunk_size);
+	const int rw = PROT_READ | PROT_WRITE;
+	uint8_t *mem;
+	char buf[64];
+
+	errno = 0;
+	EXPECT_EQ(mmap(NULL, chunk_size, rw, MAP_SHARED, plain, 0), MAP_FAILED);
+	EXPECT_EQ(errno, ENODEV);
+	errno = 0;
+	EXPECT_EQ(mmap(NULL, chunk_size, rw, MAP_PRIVATE, fd, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EINVAL);
+	errno = 0;
+	EXPECT_EQ(mmap(NULL, chunk_size, rw | PROT_EXEC, MAP_SHARED, fd, 0),
+		  MAP_FAILED);
+	EXPECT_EQ(errno, EPERM);
+	errno = 0;
+	EXPECT_EQ(mmap(NULL, 2 * chunk_size, rw, MAP_SHARED, fd, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EINVAL);
+	errno = 0;
+	EXPECT_EQ(mmap(NULL, getpagesize(), rw, MAP_SHARED, fd, chunk_size),
+		  MAP_FAILED);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_LT(read(fd, buf, sizeof(buf)), 0);
+	EXPECT_LT(write(fd, buf, sizeof(buf)), 0);
+
+	mem = (uint8_t *)pool_map(fd, chunk_size);
+	errno = 0;
+	EXPECT_EQ(mprotect(mem, getpagesize(), PROT_READ | PROT_EXEC), -1);
+	EXPECT_EQ(errno, EACCES);
+	errno = 0;
+	EXPECT_EQ(mremap(mem, chunk_size, 2 * chunk_size, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EFAULT);
+	errno = 0;
+	EXPECT_EQ(mremap(mem, chunk_size, 2 * chunk_size, MREMAP_MAYMOVE),
+		  MAP_FAILED);
+	EXPECT_EQ(errno, EFAULT);
+	errno = 0;
+	EXPECT_EQ(madvise(mem, chunk_size, MADV_DOFORK), -1);
+	EXPECT_EQ(errno, EINVAL);
+	check_fork_drops_mapping(_metadata, (uint64_t *)mem);
+	if (chunk_size == SZ_1G)
+		check_1g_placement(_metadata, fd, mem);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+
+	munmap(mem, chunk_size);
+	close(plain);
+	close(fd);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	kvm_vm_free(vm);
+}
+
+/* A mappable file cannot back private memory: the VMM could read it. */
+TEST(mmap_not_private)
+{
+	struct kvm_vm *vm;
+	void *shared;
+	int fd;
+
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM)))
+		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
+	vm = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
+	fd = pool_create_mmap(vm, chunk_size);
+	shared = mmap(NULL, chunk_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(shared, MAP_FAILED);
+	errno = 0;
+	EXPECT_EQ(__vm_set_user_memory_region2(vm, POOL_DATA_SLOT,
+					       KVM_MEM_GUEST_MEMFD, POOL_DATA_GPA,
+					       chunk_size, shared, fd, 0), -1);
+	EXPECT_EQ(errno, EINVAL);
+	munmap(shared, chunk_size);
+	close(fd);
+	kvm_vm_free(vm);
+}
+
+static void guest_mmap_code(uint64_t gpa, uint64_t size)
+{
+	uint64_t *mem = (uint64_t *)gpa;
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		GUEST_ASSERT_EQ(READ_ONCE(mem[off / 8]), PATTERN_HOST ^ off);
+		WRITE_ONCE(mem[off / 8], PATTERN_GUEST ^ off);
+	}
+	GUEST_SYNC(STAGE_FILLED);
+
+	/* The host punched the file and another file took its chunks. */
+	for (off = 0; off < size; off += PAGE_SIZE)
+		GUEST_ASSERT_EQ(READ_ONCE(mem[off / 8]), 0);
+	GUEST_DONE();
+}
+
+/* Every byte of [@mem, @mem + @size) is mapped at the chunk size. */
+static void check_host_levels(struct __test_metadata *_metadata,
+			      const void *mem, uint64_t size)
+{
+	uint64_t b[GMEM_POOL_NR_LEVELS];
+
+	ASSERT_TRUE(gmem_pool_host_levels(mem, size, b));
+	TH_LOG("host page tables: 4K %lu KiB, 2M %lu KiB, 1G %lu KiB",
+	       b[GMEM_POOL_PTE] >> 10, b[GMEM_POOL_PMD] >> 10,
+	       b[GMEM_POOL_PUD] >> 10);
+	EXPECT_EQ(b[chunk_size == SZ_1G ? GMEM_POOL_PUD : GMEM_POOL_PMD], size);
+}
+
+/*
+ * Another mappable file takes the chunks a punch freed and writes over
+ * them: a stale mapping of the punched file would show its pattern.
+ */
+static int take_and_scribble(struct kvm_vm *vm, uint64_t size)
+{
+	int fd = pool_create_mmap(vm, size);
+	uint64_t *mem = pool_map(fd, size), off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		mem[off / 8] = PATTERN_OTHER;
+	munmap(mem, size);
+	return fd;
+}
+
+/*
+ * A default-type VM whose memory is a mapped pool file: the VMM and the
+ * guest see each other's writes, host and KVM map whole chunks, and a
+ * punched range reads as zeroes on both sides.
+ */
+TEST(mmap_default_vm)
+{
+	long before = pool_free_chunks(pool_node);
+	uint64_t nr = before >= POOL_VM_CHUNKS ? POOL_VM_CHUNKS : 1;
+	uint64_t size = nr * chunk_size, off, *mem;
+	struct kvm_userspace_memory_region2 *slot0;
+	struct kvm_vcpu *vcpu;
+	struct stats s0, s1;
+	struct kvm_vm *vm;
+	int fd, other = -1;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_mmap_code);
+	fd = pool_create_mmap(vm, size);
+	mem = pool_map(fd, size);
+	for (off = 0; off < size; off += PAGE_SIZE)
+		mem[off / 8] = PATTERN_HOST ^ off;
+	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+	check_host_levels(_metadata, mem, size);
+
+	vm_set_user_memory_region(vm, POOL_DATA_SLOT, 0, POOL_DATA_GPA, size, mem);
+	virt_map_level(vm, POOL_DATA_GPA, POOL_DATA_GPA, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, POOL_DATA_GPA, size);
+	slot0 = &memslot2region(vm, 0)->region;
+	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+	s0 = read_stats(vm);
+	run_to(vcpu, STAGE_FILLED);
+	s1 = read_stats(vm);
+	TH_LOG("KVM: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
+	       s1.p4k - s0.p4k, s1.p2m - s0.p2m, s1.p1g - s0.p1g);
+	EXPECT_EQ(s1.p4k, s0.p4k);
+	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
+	for (off = 0; off < size; off += PAGE_SIZE)
+		ASSERT_EQ(mem[off / 8], PATTERN_GUEST ^ off) TH_LOG("offset %#lx", off);
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			    size), 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	/* Only where the pool has room for both files (not on 1G nodes). */
+	if (before >= 2 * (long)nr)
+		other = take_and_scribble(vm, size);
+	run_to(vcpu, 0);
+	for (off = 0; off < size; off += PAGE_SIZE)
+		ASSERT_EQ(mem[off / 8], 0) TH_LOG("offset %#lx", off);
+
+	kvm_vm_free(vm);
+	munmap(mem, size);
+	close(fd);
+	if (other >= 0)
+		close(other);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
+}
+
+static void guest_read_zero(uint64_t gpa)
+{
+	GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)gpa), 0);
+	GUEST_DONE();
+}
+
+/*
+ * Once punched, a range takes a new chunk on the next access; with the
+ * pool empty that access gets SIGBUS in the VMM and EFAULT from KVM_RUN,
+ * never a stale view of the chunk another file now holds.
+ */
+TEST(mmap_punch_empty_pool)
+{
+	long before = pool_free_chunks(pool_node);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t *mem, val;
+	int fd, other;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_read_zero);
+	fd = pool_create_mmap(vm, chunk_size);
+	mem = pool_map(fd, chunk_size);
+	mem[0] = PATTERN_HOST;
+	vm_set_user_memory_region(vm, POOL_DATA_SLOT, 0, POOL_DATA_GPA,
+				  chunk_size, mem);
+	virt_map_level(vm, POOL_DATA_GPA, POOL_DATA_GPA, chunk_size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 1, POOL_DATA_GPA);
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			    chunk_size), 0);
+	other = take_and_scribble(vm, before * chunk_size);
+	ASSERT_EQ(pool_free_chunks(pool_node), 0);
+
+	EXPECT_TRUE(read_sigbus(mem, &val)) TH_LOG("read %#lx", val);
+	errno = 0;
+	EXPECT_EQ(_vcpu_run(vcpu), -1);
+	EXPECT_EQ(errno, EFAULT);
+
+	close(other);
+	EXPECT_FALSE(read_sigbus(mem, &val));
+	EXPECT_EQ(val, 0);
+	run_to(vcpu, 0);
+	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+
+	kvm_vm_free(vm);
+	munmap(mem, chunk_size);
+	close(fd);
+	EXPECT_EQ(pool_free_chunks(pool_node), before);
 }
 
 int main(int argc, char **argv)
