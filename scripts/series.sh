@@ -169,6 +169,7 @@ load_manifest() {
 	load_patches
 	load_files
 	load_early
+	load_first
 	check_maintainers
 }
 
@@ -245,6 +246,20 @@ content_at() {
 	rm -f "$out.log"
 }
 
+# FIRST[PATH]: the index of the first patch that has PATH.
+declare -A FIRST=()
+load_first() {
+	local path s i
+
+	for path in "${!FINAL[@]}"; do
+		i=${SLUG_INDEX[${FINAL[$path]}]}
+		for s in ${EARLY[$path]:-}; do
+			[ "${SLUG_INDEX[$s]}" -lt "$i" ] && i=${SLUG_INDEX[$s]}
+		done
+		FIRST[$path]=$i
+	done
+}
+
 # maintainers_at SLUG OUT: MAINTAINERS after patch SLUG.  Its F: lines come
 # with the patch that adds the first file they match, so that every patch
 # adding files updates MAINTAINERS too (checkpatch's FILE_PATH_CHANGES).
@@ -256,7 +271,7 @@ maintainers_at() {
 		keep=0
 		for f in "${!FINAL[@]}"; do
 			case $f in *.patch) continue ;; esac
-			[ "${SLUG_INDEX[${FINAL[$f]}]}" -le "${SLUG_INDEX[$slug]}" ] ||
+			[ "${FIRST[$f]}" -le "${SLUG_INDEX[$slug]}" ] ||
 				continue
 			# shellcheck disable=SC2053
 			[[ $f == $pat || ( $pat == */ && $f == "$pat"* ) ]] && keep=1
