@@ -504,8 +504,8 @@ checkpatch_series() {
 		rc=0
 		(cd "$REPO" && ./scripts/checkpatch.pl --strict --quiet --no-summary \
 			--show-types "$p") > "$out" 2>&1 || rc=$?
-		[ "$rc" -eq 0 ] || sed 's/^/      | /' "$out"
 		judge "checkpatch --strict $(basename "$p")" "$rc"
+		[ "$rc" -eq 0 ] || sed 's/^/      | /' "$out"
 	done < <(patch_files)
 	rm -f "$out"
 }
