@@ -319,12 +319,13 @@ stage() {
 		[ -x "$PROJECT/$path" ] && mode=100755
 	fi
 	sha=$(git_repo hash-object -w "$tmp")
-	git_repo update-index --add --cacheinfo "$mode,$sha,$k"
+	# One update-index per patch: the index of a kernel tree is large.
+	printf '%s %s\t%s\n' "$mode" "$sha" "$k" >> "$WORK/index-info"
 	rm -f "$tmp"
 }
 
 export_series() {
-	local who date parent tree commit slug path msg i
+	local who date parent tree commit slug path msg
 
 	load_manifest
 	base_repo
@@ -340,15 +341,15 @@ export_series() {
 	git_repo read-tree base
 	parent=$(git_repo rev-parse base)
 	for slug in "${SLUGS[@]}"; do
-		i=0
+		: > "$WORK/index-info"
 		for path in "${!FINAL[@]}"; do
 			if [ "${FINAL[$path]}" = "$slug" ] ||
 			   [[ " ${EARLY[$path]:-} " == *" $slug "* ]] ||
 			   [ "$path" = MAINTAINERS.patch ]; then
 				stage "$path" "$slug"
-				i=$((i + 1))
 			fi
 		done
+		git_repo update-index --index-info < "$WORK/index-info"
 		tree=$(git_repo write-tree)
 		if [ "$tree" = "$(git_repo rev-parse "$parent^{tree}")" ]; then
 			die "patch $slug (${SLUG_MSG[$slug]}) changes nothing"
@@ -361,7 +362,7 @@ export_series() {
 		parent=$commit
 	done
 	unset GIT_INDEX_FILE
-	rm -f "$WORK/export.index" "$msg"
+	rm -f "$WORK/export.index" "$WORK/index-info" "$msg"
 	git_repo update-ref refs/heads/series "$parent"
 
 	rm -rf "$OUT"
