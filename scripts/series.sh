@@ -191,7 +191,8 @@ base_repo() {
 	git_repo config core.autocrlf false
 	printf '%s\n' /.gmem-pool-source '/.checkpatch-camelcase.*' \
 		>> "$REPO/.git/info/exclude"
-	git_repo add -A
+	# -f: the Debian tarball's .gitignore ignores everything at the top.
+	git_repo add -A -f
 	GIT_AUTHOR_NAME=base GIT_AUTHOR_EMAIL=base@localhost \
 	GIT_COMMITTER_NAME=base GIT_COMMITTER_EMAIL=base@localhost \
 	GIT_AUTHOR_DATE="@0 +0000" GIT_COMMITTER_DATE="@0 +0000" \
