@@ -25,6 +25,9 @@
 #
 # The base tree is a git repository made once, in BUILD/series/linux, from
 # the same source as the test build (Debian's linux-source-6.12 or KSRC=).
+# git am runs in a second worktree of it, BUILD/series/am, so that the
+# first one changes only between the commits that bisect builds (kbuild
+# then recompiles what a patch changed, and nothing else).
 # verify, bisect and checkpatch end with "N passed, N failed".
 set -euo pipefail
 
@@ -35,6 +38,7 @@ CMD=${3:-}
 SERIES=$PROJECT/series
 WORK=$BUILD/series
 REPO=$WORK/linux
+AMTREE=$WORK/am
 OBJ=$WORK/obj
 OUT=$BUILD/patches
 FRAGMENT=$PROJECT/config/gmem-pool.config
@@ -403,16 +407,22 @@ verify_series() {
 	who=$(author)
 	export GIT_COMMITTER_NAME=${who% <*} GIT_COMMITTER_EMAIL=${who##*<}
 	GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL%>}
-	git_repo am --abort >/dev/null 2>&1 || true
-	git_repo checkout -q -f -B am base
-	git_repo clean -q -f -d
+	if [ ! -e "$AMTREE/.git" ]; then
+		git_repo worktree prune
+		git_repo worktree add -q -f --detach "$AMTREE" base
+	fi
+	git -C "$AMTREE" am --abort >/dev/null 2>&1 || true
+	git -C "$AMTREE" checkout -q -f -B am base
+	git -C "$AMTREE" clean -q -f -d
 	rc=0
-	git_repo am -q --whitespace=error-all $(patch_files) > "$WORK/am.log" 2>&1 || rc=$?
+	# shellcheck disable=SC2046
+	git -C "$AMTREE" am -q --whitespace=error-all $(patch_files) \
+		> "$WORK/am.log" 2>&1 || rc=$?
+	judge "series: git am of $(patch_files | wc -l) patches onto a clean $(base_version)" "$rc"
 	if [ "$rc" -ne 0 ]; then
 		sed 's/^/      | /' "$WORK/am.log"
-		git_repo am --abort >/dev/null 2>&1 || true
+		git -C "$AMTREE" am --abort >/dev/null 2>&1 || true
 	fi
-	judge "series: git am of $(patch_files | wc -l) patches onto a clean $(base_version)" "$rc"
 	[ "$rc" -eq 0 ] || return 0
 
 	git_repo diff --quiet series am -- || bad=1
@@ -491,7 +501,6 @@ bisect_series() {
 		prev=$c
 	done
 	echo "series: built after each of $total patches in $((SECONDS - t0)) s"
-	git_repo checkout -q am
 }
 
 # --- checkpatch ------------------------------------------------------------
