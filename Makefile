@@ -87,7 +87,8 @@ bench-%: build
 
 # The series is defined by series/ and made in BUILD/patches against a git
 # repository of the base tree (BUILD/series/linux, made once); it needs no
-# kernel build.  patches-bisect builds in BUILD/series/obj with ccache.
+# kernel build.  patches-bisect builds in that repository's worktree, with
+# ccache (make check's objects serve every file a patch leaves unchanged).
 patches: deps
 	@$(PROJECT)/scripts/series.sh $(PROJECT) $(BUILD) verify
 

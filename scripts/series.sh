@@ -27,7 +27,10 @@
 # the same source as the test build (Debian's linux-source-6.12 or KSRC=).
 # git am runs in a second worktree of it, BUILD/series/am, so that the
 # first one changes only between the commits that bisect builds (kbuild
-# then recompiles what a patch changed, and nothing else).
+# then recompiles what a patch changed, and nothing else).  bisect builds
+# in that first worktree, in-tree like make check's build: with the same
+# relative paths, ccache serves it every object make check compiled whose
+# preprocessed source a patch leaves unchanged.
 # verify, bisect and checkpatch end with "N passed, N failed".
 set -euo pipefail
 
@@ -39,7 +42,6 @@ SERIES=$PROJECT/series
 WORK=$BUILD/series
 REPO=$WORK/linux
 AMTREE=$WORK/am
-OBJ=$WORK/obj
 OUT=$BUILD/patches
 FRAGMENT=$PROJECT/config/gmem-pool.config
 JOBS=${JOBS:-2}
@@ -446,20 +448,20 @@ verify_series() {
 
 # --- bisect ----------------------------------------------------------------
 
-# configure LAST: tinyconfig + the fragment in OBJ.  Options a patch has
+# configure LAST: tinyconfig + the fragment.  Options a patch has
 # not introduced yet are dropped by olddefconfig; after the last patch
 # every option of the fragment must be there.
 configure() {
 	local last=$1 line missing=""
 
-	make -s -C "$REPO" O="$OBJ" ARCH=x86_64 tinyconfig > /dev/null
-	(cd "$REPO" && scripts/kconfig/merge_config.sh -m -O "$OBJ" \
-		"$OBJ/.config" "$FRAGMENT" > /dev/null)
-	make -s -C "$REPO" O="$OBJ" ARCH=x86_64 olddefconfig > /dev/null
+	make -s -C "$REPO" ARCH=x86_64 tinyconfig > /dev/null
+	(cd "$REPO" && scripts/kconfig/merge_config.sh -m .config "$FRAGMENT" \
+		> /dev/null)
+	make -s -C "$REPO" ARCH=x86_64 olddefconfig > /dev/null
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=n) ;;
-		CONFIG_*=*) grep -qxF "$line" "$OBJ/.config" || missing+=" ${line%%=*}" ;;
+		CONFIG_*=*) grep -qxF "$line" "$REPO/.config" || missing+=" ${line%%=*}" ;;
 		esac
 	done < "$FRAGMENT"
 	if [ -n "$missing" ]; then
@@ -473,7 +475,6 @@ bisect_series() {
 
 	verify_series
 	[ "$failed" -eq 0 ] || return 0
-	mkdir -p "$OBJ"
 	commits=$(git_repo rev-list --reverse base..am)
 	total=$(echo "$commits" | wc -l)
 	t0=$SECONDS
@@ -485,12 +486,12 @@ bisect_series() {
 		last=0
 		[ "$n" -eq "$total" ] && last=1
 		rc=0
-		if [ -z "$prev" ] || [ ! -f "$OBJ/.config" ] || [ "$last" -eq 1 ] ||
+		if [ -z "$prev" ] || [ ! -f "$REPO/.config" ] || [ "$last" -eq 1 ] ||
 		   git_repo diff --name-only "$prev" "$c" | grep -q 'Kconfig'; then
 			configure "$last" || rc=$?
 		fi
 		if [ "$rc" -eq 0 ]; then
-			make -s -C "$REPO" O="$OBJ" ARCH=x86_64 CC="ccache gcc" \
+			make -s -C "$REPO" ARCH=x86_64 CC="ccache gcc" \
 				-j"$JOBS" bzImage > "$WORK/build-$n.log" 2>&1 || rc=$?
 			grep -E '(warning|error):' "$WORK/build-$n.log" |
 				sed 's/^/      | /' | head -n 20 || true
