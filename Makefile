@@ -5,6 +5,10 @@
 #   make check   build everything, run every test, print "N passed, N failed"
 #   make demo    the live update of a running VM, narrated step by step
 #   make bench-NAME  run the benchmark scripts/bench-NAME.sh
+#   make patches the project as a git format-patch series in BUILD/patches,
+#                checked with git am onto a clean tree (series/README.md)
+#   make patches-bisect  the same, then build the kernel after each patch
+#   make lint    checkpatch --strict on each patch, kernel-doc, W=1 build
 #
 # Variables: KSRC=/path/to/6.12 tree (copied, never modified; default:
 # Debian's linux-source-6.12), BUILD=dir (default ./build), JOBS=n,
@@ -24,12 +28,12 @@ KMAKE    := $(MAKE) -C $(TREE) ARCH=x86_64 CC="ccache gcc" -j$(JOBS)
 export KSRC
 
 .PHONY: all build deps tree apply config kernel headers selftests initramfs \
-	check demo docs clean help
+	check demo docs clean help patches patches-bisect lint
 
 all: build
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(PROJECT)/scripts/deps.sh
@@ -80,6 +84,21 @@ bench-%: build
 	@test -x $(PROJECT)/scripts/bench-$*.sh || \
 		{ echo "no benchmark $*: scripts/bench-$*.sh missing"; exit 2; }
 	@$(PROJECT)/scripts/bench-$*.sh $(PROJECT) $(BUILD)
+
+# The series is defined by series/ and made in BUILD/patches against a git
+# repository of the base tree (BUILD/series/linux, made once); it needs no
+# kernel build.  patches-bisect builds in that repository's worktree, with
+# ccache (make check's objects serve every file a patch leaves unchanged).
+patches: deps
+	@$(PROJECT)/scripts/series.sh $(PROJECT) $(BUILD) verify
+
+patches-bisect: deps
+	@JOBS=$(JOBS) $(PROJECT)/scripts/series.sh $(PROJECT) $(BUILD) bisect
+
+# The lint-* entries of the plan: checkpatch on the series and per file,
+# kernel-doc, the W=1 build (which needs the kernel built first).
+lint:
+	@$(MAKE) --no-print-directory check ONLY='lint-*'
 
 # Sphinx from Debian's packages, our documents only; no kernel build needed.
 docs: apply

@@ -17,10 +17,6 @@ PRISTINE=$BUILD/pristine
 OLDLIST=$BUILD/applied.list
 NEWLIST=$BUILD/applied.list.new
 
-# Top-level directories of the project that hold kernel paths.  The
-# project's own scripts/ is harness, not the kernel's scripts/.
-KERNEL_DIRS="arch block crypto Documentation drivers fs include init kernel lib mm security tools virt"
-
 # install_if_changed SRC DST: copy SRC over DST only if their bytes differ.
 install_if_changed() {
 	if ! cmp -s "$1" "$2"; then
@@ -71,28 +67,21 @@ apply_patch() {
 }
 
 : > "$NEWLIST"
-dirs=()
-for d in $KERNEL_DIRS; do
-	[ -d "$PROJECT/$d" ] && dirs+=("$d")
-done
-
-if [ ${#dirs[@]} -gt 0 ]; then
-	while IFS= read -r f; do
-		case $f in
-		*.patch)
-			apply_patch "${f%.patch}"
-			echo "${f%.patch}" >> "$NEWLIST"
-			;;
-		*)
-			save_pristine "$f"
-			install_if_changed "$PROJECT/$f" "$TREE/$f" "$f"
-			echo "$f" >> "$NEWLIST"
-			;;
-		esac
-	done < <(cd "$PROJECT" && find "${dirs[@]}" -type f \
-		! -name '*~' ! -name '.*.swp' ! -name '*.o' ! -name '*.orig' \
-		! -name '*.rej' | LC_ALL=C sort)
-fi
+# The kernel files of the project: see project-files.sh.
+files=$("$(dirname "$0")/project-files.sh" "$PROJECT")
+while IFS= read -r f; do
+	case $f in
+	*.patch)
+		apply_patch "${f%.patch}"
+		echo "${f%.patch}" >> "$NEWLIST"
+		;;
+	*)
+		save_pristine "$f"
+		install_if_changed "$PROJECT/$f" "$TREE/$f" "$f"
+		echo "$f" >> "$NEWLIST"
+		;;
+	esac
+done <<< "$files"
 
 if [ -f "$OLDLIST" ]; then
 	LC_ALL=C sort -u "$NEWLIST" -o "$NEWLIST"

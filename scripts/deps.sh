@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 	rsync python3 ccache busybox-static qemu-system-x86 linux-source-6.12
-	patch perl clang llvm libclang-rt-14-dev
+	patch perl git clang llvm libclang-rt-14-dev
 	python3-sphinx python3-alabaster python3-yaml
 )
 # Only needed when the user does not name a tree of their own.

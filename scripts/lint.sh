@@ -73,8 +73,9 @@ case $WHAT in
 checkpatch)
 	# Each file is checked as a bare diff: it has no commit message and a
 	# new file never comes with its MAINTAINERS hunk, so COMMIT_MESSAGE and
-	# FILE_PATH_CHANGES are the two checks left out here.  A patch series
-	# made from the project must be checked whole, with both.
+	# FILE_PATH_CHANGES are the two checks left out here.  The patch
+	# series (series.sh checkpatch, plan entry lint-series) is checked
+	# whole, with both.
 	while read -r f; do
 		file_diff "$f" > "$out.diff"
 		[ -s "$out.diff" ] || continue
