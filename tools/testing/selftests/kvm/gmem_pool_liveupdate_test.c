@@ -107,19 +107,15 @@ static void expect_errno(int ret, int err, const char *what)
 	printf("ok: %s -> %s\n", what, strerror(err));
 }
 
-/* Run a guest over @fd's memory at LU_GPA until it reports it is done. */
-static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
-		      uint64_t size, uint64_t seed)
+/*
+ * Map @size bytes at LU_GPA with 2M guest pages, run the guest program
+ * with @seed to its LU_STAGE_DONE sync, and fail on anything else.
+ */
+static void run_lu_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			 uint64_t size, uint64_t seed)
 {
 	struct ucall uc;
-	void *shared;
 
-	shared = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	TEST_ASSERT(shared != MAP_FAILED, "mmap");
-	vm_set_user_memory_region2(vm, LU_SLOT, KVM_MEM_GUEST_MEMFD, LU_GPA,
-				   size, shared, fd, 0);
-	vm_mem_set_private(vm, LU_GPA, size);
 	virt_map_level(vm, LU_GPA, LU_GPA, size, PG_LEVEL_2M);
 	vcpu_args_set(vcpu, 3, LU_GPA, size, seed);
 	vcpu_run(vcpu);
@@ -132,6 +128,21 @@ static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
 	default:
 		TEST_FAIL("unexpected ucall %lu", uc.cmd);
 	}
+}
+
+/* Run a guest over @fd's memory at LU_GPA until it reports it is done. */
+static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
+		      uint64_t size, uint64_t seed)
+{
+	void *shared;
+
+	shared = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(shared != MAP_FAILED, "mmap");
+	vm_set_user_memory_region2(vm, LU_SLOT, KVM_MEM_GUEST_MEMFD, LU_GPA,
+				   size, shared, fd, 0);
+	vm_mem_set_private(vm, LU_GPA, size);
+	run_lu_guest(vm, vcpu, size, seed);
 }
 
 static struct kvm_vm *new_vm(struct kvm_vcpu **vcpu, void *code)
@@ -243,21 +254,8 @@ static int do_retrieve(uint64_t token, uint64_t size, uint64_t seed)
 static void run_mapped_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 			     void *mem, uint64_t size, uint64_t seed)
 {
-	struct ucall uc;
-
 	vm_set_user_memory_region(vm, LU_SLOT, 0, LU_GPA, size, mem);
-	virt_map_level(vm, LU_GPA, LU_GPA, size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 3, LU_GPA, size, seed);
-	vcpu_run(vcpu);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_SYNC:
-		TEST_ASSERT_EQ(uc.args[1], LU_STAGE_DONE);
-		break;
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
+	run_lu_guest(vm, vcpu, size, seed);
 }
 
 static uint64_t *map_gmem(int fd, uint64_t size)
