@@ -40,7 +40,6 @@
 #include <linux/gmem_handover.h>
 #include <linux/init.h>
 #include <linux/kexec.h>
-#include <linux/kobject.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -50,14 +49,10 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 
 #include "gmem_carveout.h"
 #include "gmem_handover.h"
 #include "gmem_handover_record.h"
-
-/* Room for the status line in sysfs. */
-#define GMEM_HO_STATUS_LEN	160
 
 enum gmem_ho_state {
 	GMEM_HO_FREE,		/* slot unused */
@@ -102,7 +97,7 @@ static struct gmem_handover_view gmem_ho_view;
 static bool gmem_ho_old_valid;
 /* Set once the record for the next kernel is written: no more changes. */
 static bool gmem_ho_sealed;
-static char gmem_ho_status[GMEM_HO_STATUS_LEN] = "none";
+static char gmem_ho_status[GMEM_HANDOVER_STATUS_LEN] = "none";
 /* Debug knob: damage the record after it is written (negative tests). */
 static bool gmem_ho_corrupt;
 
@@ -792,7 +787,7 @@ unlock:
 	mutex_unlock(&gmem_ho_lock);
 }
 
-/* ---- discard, sysfs, debugfs ---- */
+/* ---- discard and the state shown in sysfs ---- */
 
 static int gmem_ho_zero_free(unsigned long pfn, u32 owner, void *arg)
 {
@@ -816,15 +811,23 @@ static int __gmem_ho_discard(struct gmem_ho_entry *e)
 	return ret;
 }
 
-static int gmem_ho_discard(const char *buf)
+/**
+ * gmem_handover_discard() - zero and free what nobody will retrieve
+ * @token: token of the unclaimed file to discard
+ * @all: discard every unclaimed file instead; @token is ignored
+ *
+ * The chunks are zeroed before they go back to the pool, so the next owner
+ * never sees the discarded guest's memory.  A chunk that cannot be zeroed
+ * stays with its entry, which stays unclaimed.
+ *
+ * Return: 0; -ENOENT if no unclaimed file has @token; -EBUSY once the
+ * record for the next kernel is written; an error from zeroing.
+ */
+int gmem_handover_discard(u64 token, bool all)
 {
 	struct gmem_ho_entry *e;
-	bool all = sysfs_streq(buf, "all");
-	u64 token = 0;
 	int i, ret = 0;
 
-	if (!all && kstrtou64(buf, 0, &token))
-		return -EINVAL;
 	mutex_lock(&gmem_ho_lock);
 	if (gmem_ho_sealed) {
 		ret = -EBUSY;
@@ -864,10 +867,20 @@ static u64 gmem_ho_nr_chunks(const struct gmem_ho_entry *e)
 	return n;
 }
 
-static ssize_t gmem_ho_list(char *buf, enum gmem_ho_state state)
+/**
+ * gmem_handover_list_files() - report the preserved or unclaimed files
+ * @unclaimed: report the files handed over by the previous kernel and not
+ *	yet retrieved, instead of the files this kernel preserves
+ * @fn: called for each file, in table order, with the hand-over lock held
+ * @arg: passed to @fn
+ */
+void gmem_handover_list_files(bool unclaimed, gmem_handover_file_fn fn,
+			      void *arg)
 {
+	enum gmem_ho_state state = unclaimed ? GMEM_HO_UNCLAIMED :
+					       GMEM_HO_PRESERVED;
+	struct gmem_handover_listing info;
 	const struct gmem_ho_entry *e;
-	ssize_t len = 0;
 	int i;
 
 	mutex_lock(&gmem_ho_lock);
@@ -875,94 +888,33 @@ static ssize_t gmem_ho_list(char *buf, enum gmem_ho_state state)
 		e = &gmem_ho_table[i];
 		if (e->state != state)
 			continue;
-		len += sysfs_emit_at(buf, len, "%#llx %llu %u %llu\n",
-				     e->token, e->size, e->uid,
-				     gmem_ho_nr_chunks(e));
+		info.token = e->token;
+		info.size = e->size;
+		info.uid = e->uid;
+		info.nr_chunks = gmem_ho_nr_chunks(e);
+		fn(&info, arg);
 	}
 	mutex_unlock(&gmem_ho_lock);
-	return len;
 }
 
-static ssize_t preserved_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return gmem_ho_list(buf, GMEM_HO_PRESERVED);
-}
-
-static ssize_t unclaimed_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return gmem_ho_list(buf, GMEM_HO_UNCLAIMED);
-}
-
-static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
+/**
+ * gmem_handover_status() - this boot's hand-over status line
+ * @buf: where to copy it
+ * @size: size of @buf
+ *
+ * The line is cut short if @size is less than %GMEM_HANDOVER_STATUS_LEN.
+ *
+ * Return: the length of the line, without the NUL.
+ */
+size_t gmem_handover_status(char *buf, size_t size)
 {
 	ssize_t len;
 
 	mutex_lock(&gmem_ho_lock);
-	len = sysfs_emit(buf, "%s\n", gmem_ho_status);
+	len = strscpy(buf, gmem_ho_status, size);
 	mutex_unlock(&gmem_ho_lock);
-	return len;
+	return len < 0 ? size - 1 : len;
 }
-
-static ssize_t discard_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
-{
-	int ret = gmem_ho_discard(buf);
-
-	return ret ? ret : count;
-}
-
-static ssize_t handover_cmdline_show(struct kobject *kobj,
-				     struct kobj_attribute *attr, char *buf)
-{
-	struct gmem_handover_pool *pools = gmem_ho_pool_buf;
-	ssize_t len;
-	int i, n;
-
-	mutex_lock(&gmem_ho_lock);
-	n = gmem_ho_pools(pools, NULL);
-	if (!n) {
-		mutex_unlock(&gmem_ho_lock);
-		return sysfs_emit(buf, "\n");
-	}
-	len = sysfs_emit(buf, "gmem_pool=");
-	/* Chunk capacity at the same base lays the pool out the same way. */
-	for (i = 0; i < n; i++)
-		len += sysfs_emit_at(buf, len, "%s%u:%lluM@%#llx",
-				     i ? "," : "", pools[i].nid,
-				     (pools[i].nr_chunks <<
-				      pools[i].chunk_shift) >> 20,
-				     pools[i].base);
-	len += sysfs_emit_at(buf, len, " gmem_pool_chunk=%s\n",
-			     pools[0].chunk_shift == GMEM_POOL_CHUNK_SHIFT_1G ?
-			     "1G" : "2M");
-	mutex_unlock(&gmem_ho_lock);
-	return len;
-}
-
-static struct kobj_attribute preserved_attr = __ATTR_RO(preserved);
-static struct kobj_attribute unclaimed_attr = __ATTR_RO(unclaimed);
-static struct kobj_attribute status_attr = __ATTR_RO(status);
-static struct kobj_attribute discard_attr = __ATTR_WO(discard);
-/* Physical addresses: for root only, as in /proc/iomem. */
-static struct kobj_attribute handover_cmdline_attr =
-	__ATTR(handover_cmdline, 0400, handover_cmdline_show, NULL);
-
-static struct attribute *gmem_ho_attrs[] = {
-	&preserved_attr.attr,
-	&unclaimed_attr.attr,
-	&status_attr.attr,
-	&discard_attr.attr,
-	&handover_cmdline_attr.attr,
-	NULL,
-};
-
-static const struct attribute_group gmem_ho_group = {
-	.name = "handover",
-	.attrs = gmem_ho_attrs,
-};
 
 static int __init gmem_handover_init(void)
 {
@@ -973,10 +925,6 @@ static int __init gmem_handover_init(void)
 	ret = register_reboot_notifier(&gmem_ho_reboot_nb);
 	if (ret)
 		return ret;
-	if (gmem_pool_sysfs_root)
-		ret = sysfs_create_group(gmem_pool_sysfs_root, &gmem_ho_group);
-	if (ret)
-		pr_err("no sysfs directory (%pe)\n", ERR_PTR(ret));
 	if (IS_ENABLED(CONFIG_GMEM_CARVEOUT_DEBUGFS)) {
 		struct dentry *dir = debugfs_lookup("gmem_pool", NULL);
 
