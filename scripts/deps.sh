@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install the Debian 12 packages the build and the test VM need.  As root,
-# missing packages are installed; otherwise the exact apt-get line is printed
-# and the script fails.
+# deps.sh [PACKAGE...]
+#
+# Install Debian 12 packages: the ones named, or with no argument all that
+# the build, the test VM and the documentation need.  As root, missing
+# packages are installed; otherwise the exact apt-get line is printed and
+# the script fails.
 set -euo pipefail
 
 PKGS=(
@@ -14,6 +17,7 @@ PKGS=(
 )
 # Only needed when the user does not name a tree of their own.
 [ -n "${KSRC:-}" ] && PKGS=("${PKGS[@]/linux-source-6.12/}")
+[ $# -gt 0 ] && PKGS=("$@")
 
 missing=()
 for p in "${PKGS[@]}"; do

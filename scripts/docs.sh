@@ -54,25 +54,6 @@ finish() {
 	exit
 }
 
-install_sphinx() {
-	local missing=() p
-
-	for p in "${PKGS[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q "ok installed" || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "docs: run as root:  apt-get install -y ${missing[*]}" >&2
-		return 1
-	fi
-	echo "docs: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
-		{ apt-get update >/dev/null &&
-		  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
-}
-
 # Line numbers of api.rst that api.rst.patch adds, one per line.
 api_added_lines() {
 	awk '/^@@ / { split($3, a, ","); n = substr(a[1], 2); next }
@@ -99,7 +80,8 @@ our_warnings() {
 		}'
 }
 
-install_sphinx || { judge "sphinx packages installed" 1; finish; }
+"$PROJECT/scripts/deps.sh" "${PKGS[@]}" ||
+	{ judge "sphinx packages installed" 1; finish; }
 judge "sphinx packages installed" 0
 
 mkdir -p "$(dirname "$LOG")"
