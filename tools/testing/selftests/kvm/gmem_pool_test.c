@@ -307,6 +307,33 @@ static struct stats read_stats(struct kvm_vm *vm)
 }
 
 /*
+ * Map [@gpa, @gpa + @size) 2M in the guest and run it to STAGE_FILLED;
+ * slot 0 is prefaulted first, so that between @before and @after only the
+ * range under test adds entries to KVM's page counts.
+ */
+static void fill_and_measure(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			     uint64_t gpa, uint64_t size,
+			     struct stats *before, struct stats *after)
+{
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, gpa, size);
+	gmem_pool_prefault_slot0(vcpu);
+	*before = read_stats(vm);
+	run_to(vcpu, STAGE_FILLED);
+	*after = read_stats(vm);
+}
+
+/* One new entry of the chunk's size per chunk, nothing smaller. */
+static void check_chunk_entries(struct __test_metadata *_metadata,
+				const struct stats *s0, const struct stats *s1,
+				uint64_t nr)
+{
+	EXPECT_EQ(s1->p4k, s0->p4k);
+	EXPECT_EQ(chunk_size == SZ_1G ? s1->p1g - s0->p1g : s1->p2m - s0->p2m,
+		  nr);
+}
+
+/*
  * A KVM_X86_SW_PROTECTED_VM runs from pool-backed private memory: large NPT
  * entries only, conversion to shared and back, zeros after punch.
  */
@@ -338,21 +365,12 @@ TEST(private_memory_guest)
 	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
 				   size, shared, fd, 0);
 	vm_mem_set_private(vm, gpa, size);
-	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, gpa, size);
-
-	/* Map everything but the pool region now, so only it faults later. */
-	gmem_pool_prefault_slot0(vcpu);
-	s0 = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
-	s1 = read_stats(vm);
+	fill_and_measure(vm, vcpu, gpa, size, &s0, &s1);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 	TH_LOG("chunk %lu KiB: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
 	       chunk_size >> 10, s1.p4k - s0.p4k, s1.p2m - s0.p2m,
 	       s1.p1g - s0.p1g);
-	EXPECT_EQ(s1.p4k, s0.p4k);
-	/* One new entry of the chunk's size per chunk, nothing smaller. */
-	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
+	check_chunk_entries(_metadata, &s0, &s1, nr);
 
 	vm_mem_set_shared(vm, gpa, getpagesize());
 	shared[0] = PATTERN_HOST;
@@ -602,16 +620,10 @@ TEST(mmap_default_vm)
 	check_host_levels(_metadata, mem, size);
 
 	vm_set_user_memory_region(vm, POOL_DATA_SLOT, 0, POOL_DATA_GPA, size, mem);
-	virt_map_level(vm, POOL_DATA_GPA, POOL_DATA_GPA, size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, POOL_DATA_GPA, size);
-	gmem_pool_prefault_slot0(vcpu);
-	s0 = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
-	s1 = read_stats(vm);
+	fill_and_measure(vm, vcpu, POOL_DATA_GPA, size, &s0, &s1);
 	TH_LOG("KVM: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
 	       s1.p4k - s0.p4k, s1.p2m - s0.p2m, s1.p1g - s0.p1g);
-	EXPECT_EQ(s1.p4k, s0.p4k);
-	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
+	check_chunk_entries(_metadata, &s0, &s1, nr);
 	for (off = 0; off < size; off += PAGE_SIZE)
 		ASSERT_EQ(mem[off / 8], PATTERN_GUEST ^ off) TH_LOG("offset %#lx", off);
 
