@@ -56,8 +56,6 @@
 #include "processor.h"
 #include "test_util.h"
 
-#define POOL_SYSFS		"/sys/kernel/mm/gmem_pool"
-#define POOL_MAX_NODES		64
 #define BENCH_SLOT		10
 #define BENCH_GPA		SZ_4G
 #define BENCH_DEFAULT_SIZE	SZ_1G
@@ -96,33 +94,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static long pool_free_chunks(int nid)
-{
-	char path[128];
-	long val;
-	FILE *f;
-
-	snprintf(path, sizeof(path), POOL_SYSFS "/node%d/free_chunks", nid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &val) != 1)
-		val = -1;
-	fclose(f);
-	return val;
-}
-
-/* First node whose pool can hold @nr chunks, or -1. */
-static int pool_find_node(uint64_t nr)
-{
-	int nid;
-
-	for (nid = 0; nid < POOL_MAX_NODES; nid++)
-		if (pool_free_chunks(nid) >= (long)nr)
-			return nid;
-	return -1;
-}
-
 static uint64_t vcpu_stat(struct kvm_vcpu *vcpu, const char *name)
 {
 	struct kvm_stats_header header;
@@ -155,30 +126,6 @@ static struct bench_counters read_counters(struct kvm_vm *vm,
 		.p1g = vm_get_stat(vm, "pages_1g"),
 		.faults = vcpu_stat(vcpu, "pf_taken"),
 	};
-}
-
-static void prefault(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t size)
-{
-	struct kvm_pre_fault_memory range = { .gpa = gpa, .size = size };
-
-	while (range.size)
-		TEST_ASSERT(!__vcpu_ioctl(vcpu, KVM_PRE_FAULT_MEMORY, &range) ||
-			    errno == EAGAIN || errno == EINTR,
-			    "KVM_PRE_FAULT_MEMORY: %s", strerror(errno));
-}
-
-static int gmem_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-		       int nid)
-{
-	struct kvm_create_guest_memfd args = {
-		.size = size,
-		.flags = flags,
-		.pool_node = flags ? nid : 0,
-	};
-	int fd = __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-
-	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
-	return fd;
 }
 
 static void run_guest(struct kvm_vcpu *vcpu)
@@ -227,11 +174,6 @@ static void *map_shared(uint64_t size, uint64_t align, void **raw)
 
 static void bench_one(struct bench_result *r, bool pool, int nid)
 {
-	const struct vm_shape shape = {
-		.mode = VM_MODE_DEFAULT,
-		.type = KVM_X86_SW_PROTECTED_VM,
-	};
-	struct kvm_userspace_memory_region2 *slot0;
 	struct bench_counters c0, c1;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
@@ -239,8 +181,9 @@ static void bench_one(struct bench_result *r, bool pool, int nid)
 	uint64_t t0;
 	int fd;
 
-	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_touch);
-	fd = gmem_create(vm, r->size, pool ? GUEST_MEMFD_FLAG_POOL : 0, nid);
+	vm = gmem_pool_create_private_vm(&vcpu, guest_touch);
+	fd = gmem_pool_create(vm, r->size, pool ? GUEST_MEMFD_FLAG_POOL : 0,
+			      pool ? nid : 0);
 
 	t0 = now_ns();
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
@@ -255,8 +198,7 @@ static void bench_one(struct bench_result *r, bool pool, int nid)
 	vcpu_args_set(vcpu, 2, BENCH_GPA, r->size);
 
 	/* Map slot 0 up front: only the measured region may fault below. */
-	slot0 = &memslot2region(vm, 0)->region;
-	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+	gmem_pool_prefault_slot0(vcpu);
 
 	c0 = read_counters(vm, vcpu);
 	t0 = now_ns();
@@ -348,12 +290,10 @@ static bool default_map(struct default_mem *m, enum default_backing b,
 	m->fd = -1;
 	switch (b) {
 	case DEF_POOL_MMAP:
-		m->fd = gmem_create(vm, size, GUEST_MEMFD_FLAG_POOL |
-				    GUEST_MEMFD_FLAG_POOL_MMAP, nid);
+		m->fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL |
+					 GUEST_MEMFD_FLAG_POOL_MMAP, nid);
 		m->raw_len = size;
-		m->raw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			      m->fd, 0);
-		TEST_ASSERT(m->raw != MAP_FAILED, "mmap: %s", strerror(errno));
+		m->raw = gmem_pool_map(m->fd, size);
 		m->mem = m->raw;
 		return true;
 	case DEF_ANON:
@@ -386,7 +326,6 @@ static void default_unmap(struct default_mem *m, enum default_backing b)
 static bool bench_default(struct default_result *r, enum default_backing b,
 			  uint64_t size, int nid)
 {
-	struct kvm_userspace_memory_region2 *slot0;
 	struct bench_counters c0, c1;
 	struct default_mem m;
 	struct kvm_vcpu *vcpu;
@@ -401,8 +340,7 @@ static bool bench_default(struct default_result *r, enum default_backing b,
 	vm_set_user_memory_region(vm, BENCH_SLOT, 0, BENCH_GPA, size, m.mem);
 	virt_map_level(vm, BENCH_GPA, BENCH_GPA, size, PG_LEVEL_2M);
 	vcpu_args_set(vcpu, 2, BENCH_GPA, size);
-	slot0 = &memslot2region(vm, 0)->region;
-	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
+	gmem_pool_prefault_slot0(vcpu);
 
 	c0 = read_counters(vm, vcpu);
 	run_guest(vcpu);
@@ -443,7 +381,7 @@ static void print_default(enum default_backing b, const struct default_result *r
 static void bench_default_all(uint64_t chunk, uint64_t size)
 {
 	struct default_result r[DEF_NR] = {};
-	int b, nid = chunk ? pool_find_node(size / chunk) : -1;
+	int b, nid = chunk ? gmem_pool_find_node(size / chunk) : -1;
 
 	for (b = 0; b < DEF_NR; b++) {
 		if (b != DEF_POOL_MMAP || nid >= 0)
@@ -502,7 +440,7 @@ int main(int argc, char *argv[])
 	}
 	TEST_ASSERT(!(size % pool.chunk), "size %lu is not a multiple of the chunk size %lu",
 		    size, pool.chunk);
-	nid = pool_find_node(size / pool.chunk);
+	nid = gmem_pool_find_node(size / pool.chunk);
 	TEST_ASSERT(nid >= 0, "no pool node with %lu free chunks", size / pool.chunk);
 
 	bench_one(&pool, true, nid);

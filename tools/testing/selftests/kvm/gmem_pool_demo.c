@@ -26,12 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/reboot.h>
-#include <sys/syscall.h>
-#include <linux/reboot.h>
 
 #include <linux/sizes.h>
 
+#include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
@@ -124,28 +122,6 @@ static uint64_t run_until_report(struct kvm_vcpu *vcpu, uint64_t *counter,
 	return 0;
 }
 
-static struct kvm_vm *new_vm(struct kvm_vcpu **vcpu)
-{
-	const struct vm_shape shape = {
-		.mode = VM_MODE_DEFAULT,
-		.type = KVM_X86_SW_PROTECTED_VM,
-	};
-
-	return __vm_create_shape_with_one_vcpu(shape, vcpu, 0, guest_count);
-}
-
-static int create_gmem(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-		       uint64_t token)
-{
-	struct kvm_create_guest_memfd args = {
-		.size = size,
-		.flags = GUEST_MEMFD_FLAG_POOL | flags,
-		.pool_token = token,
-	};
-
-	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-}
-
 /* Put @fd's memory at DEMO_GPA, private, mapped 2M in the guest. */
 static void attach(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
 		   uint64_t size)
@@ -186,39 +162,24 @@ static void count_for(struct kvm_vcpu *vcpu, unsigned int seconds,
 	} while (st->t_last - start < seconds * NSEC_PER_SEC);
 }
 
-static void read_handover_cmdline(char *buf, size_t len)
-{
-	FILE *f = fopen(HANDOVER_CMDLINE, "r");
-
-	TEST_ASSERT(f && fgets(buf, len, f), "read %s", HANDOVER_CMDLINE);
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	TEST_ASSERT(buf[0], "handover_cmdline is empty");
-}
-
 static void kexec_into(const char *kernel, const char *initrd,
 		       const char *base, struct demo_state *st)
 {
 	char ho[512], cmdline[2048];
-	int kfd = open(kernel, O_RDONLY), ifd = open(initrd, O_RDONLY);
 	uint64_t t1;
 
-	TEST_ASSERT(kfd >= 0 && ifd >= 0, "open kernel/initrd");
-	read_handover_cmdline(ho, sizeof(ho));
+	gmem_pool_read_line(HANDOVER_CMDLINE, ho, sizeof(ho));
+	TEST_ASSERT(ho[0], "handover_cmdline is empty");
 	st->t_kexec = now_ns();
 	snprintf(cmdline, sizeof(cmdline),
 		 "%s %s gmemdemo=%#lx,%lu,%lu,%#lx,%lu,%lu", base, ho, st->token, st->mib,
 		 st->counter, st->hash, st->t_last, st->t_kexec);
 	say("step 4: kexec into the new kernel with: %s\n", cmdline);
-	TEST_ASSERT(!syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
-			     cmdline, 0UL), "kexec_file_load: %s",
-		    strerror(errno));
+	gmem_pool_kexec_load(kernel, initrd, cmdline);
 	t1 = now_ns();
 	say("        kexec_file_load took %.1f ms; rebooting now\n",
 	    ms(st->t_kexec, t1));
-	sync();
-	reboot(LINUX_REBOOT_CMD_KEXEC);
-	TEST_FAIL("reboot(KEXEC): %s", strerror(errno));
+	gmem_pool_kexec_reboot();
 }
 
 static int demo_start(char **argv)
@@ -235,8 +196,8 @@ static int demo_start(char **argv)
 
 	say("step 1: start a KVM_X86_SW_PROTECTED_VM with %lu MiB\n", st.mib);
 	say("        of private memory from the gmem pool\n");
-	vm = new_vm(&vcpu);
-	fd = create_gmem(vm, size, 0, 0);
+	vm = gmem_pool_create_private_vm(&vcpu, guest_count);
+	fd = __gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, 0, 0);
 	TEST_ASSERT(fd >= 0, "pool guest_memfd: %s", strerror(errno));
 	/* Back all of it now, so that every chunk goes through the update. */
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, size),
@@ -249,9 +210,8 @@ static int demo_start(char **argv)
 	say("step 3: pause the guest (its vCPU is not run again): counter = %lu\n",
 	    st.counter);
 	t0 = now_ns();
-	TEST_ASSERT(!ioctl(fd, KVM_GMEM_POOL_PRESERVE,
-			   &(struct kvm_gmem_pool_preserve){ .token = st.token }),
-		    "preserve: %s", strerror(errno));
+	TEST_ASSERT(!__gmem_pool_preserve(fd, st.token), "preserve: %s",
+		    strerror(errno));
 	t1 = now_ns();
 	say("        preserve its memory under token %#lx: %.3f ms (PHASE preserve)\n",
 	    st.token, ms(t0, t1));
@@ -262,10 +222,8 @@ static int demo_start(char **argv)
 static void parse_state(struct demo_state *st)
 {
 	char buf[4096], *p;
-	FILE *f = fopen("/proc/cmdline", "r");
 
-	TEST_ASSERT(f && fgets(buf, sizeof(buf), f), "read /proc/cmdline");
-	fclose(f);
+	gmem_pool_read_line("/proc/cmdline", buf, sizeof(buf));
 	p = strstr(buf, "gmemdemo=");
 	TEST_ASSERT(p, "no gmemdemo= on the command line: not a resumed boot");
 	TEST_ASSERT(sscanf(p, "gmemdemo=%lx,%lu,%lu,%lx,%lu,%lu", &st->token,
@@ -286,10 +244,10 @@ static int demo_resume(void)
 	    st.counter);
 	say("        kexec, from kexec_file_load to here: %.0f ms (PHASE kexec)\n",
 	    ms(st.t_kexec, t_up));
-	vm = new_vm(&vcpu);
+	vm = gmem_pool_create_private_vm(&vcpu, guest_count);
 	t0 = now_ns();
-	fd = create_gmem(vm, st.mib << 20, GUEST_MEMFD_FLAG_POOL_RESTORE,
-			 st.token);
+	fd = __gmem_pool_create(vm, st.mib << 20, GUEST_MEMFD_FLAG_POOL |
+				GUEST_MEMFD_FLAG_POOL_RESTORE, 0, st.token);
 	t1 = now_ns();
 	TEST_ASSERT(fd >= 0, "retrieve token %#lx: %s", st.token,
 		    strerror(errno));

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <linux/kexec.h>
 
+#include "gmem_pool_util.h"
 #include "test_util.h"
 
 #define POOL_RES_NAME	"gmem pool node"
@@ -64,12 +65,9 @@ static long load_segment(unsigned long long mem, unsigned long long size)
 /* Whether this kernel was booted with pools asked for. */
 static bool pools_requested(void)
 {
-	char cmdline[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
+	char cmdline[4096];
 
-	TEST_ASSERT(f, "open /proc/cmdline");
-	TEST_ASSERT(fgets(cmdline, sizeof(cmdline), f), "read /proc/cmdline");
-	fclose(f);
+	gmem_pool_read_line("/proc/cmdline", cmdline, sizeof(cmdline));
 	return strstr(cmdline, "gmem_pool=");
 }
 

@@ -33,13 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/reboot.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/reboot.h>
 
 #include <linux/sizes.h>
 
+#include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "processor.h"
 #include "test_util.h"
@@ -81,23 +79,12 @@ static void guest_verify(uint64_t gpa, uint64_t size, uint64_t seed)
 	GUEST_DONE();
 }
 
+/* Every file here is a pool file on node 0. */
 static int create_gmem(struct kvm_vm *vm, uint64_t size, uint64_t flags,
 		       uint64_t token)
 {
-	struct kvm_create_guest_memfd args = {
-		.size = size,
-		.flags = GUEST_MEMFD_FLAG_POOL | flags,
-		.pool_token = token,
-	};
-
-	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-}
-
-static int preserve(int fd, unsigned long cmd, uint64_t token)
-{
-	struct kvm_gmem_pool_preserve args = { .token = token };
-
-	return ioctl(fd, cmd, &args);
+	return __gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL | flags, 0,
+				  token);
 }
 
 static void expect_errno(int ret, int err, const char *what)
@@ -145,44 +132,34 @@ static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
 	run_lu_guest(vm, vcpu, size, seed);
 }
 
-static struct kvm_vm *new_vm(struct kvm_vcpu **vcpu, void *code)
-{
-	const struct vm_shape shape = {
-		.mode = VM_MODE_DEFAULT,
-		.type = KVM_X86_SW_PROTECTED_VM,
-	};
-
-	return __vm_create_shape_with_one_vcpu(shape, vcpu, 0, code);
-}
-
 static int do_preserve(uint64_t token, uint64_t size, uint64_t seed)
 {
 	uint64_t chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = new_vm(&vcpu, guest_fill);
+	struct kvm_vm *vm = gmem_pool_create_private_vm(&vcpu, guest_fill);
 	int fd = create_gmem(vm, size, 0, 0), fd2;
 
 	TEST_ASSERT(fd >= 0, "pool guest_memfd: %s", strerror(errno));
 	run_guest(vm, vcpu, fd, size, seed);
 	printf("ok: guest filled %lu MiB\n", size >> 20);
 
-	expect_errno(preserve(fd, KVM_GMEM_POOL_PRESERVE, 0), EINVAL,
+	expect_errno(__gmem_pool_preserve(fd, 0), EINVAL,
 		     "preserve token 0");
-	TEST_ASSERT(!preserve(fd, KVM_GMEM_POOL_PRESERVE, token), "preserve");
-	expect_errno(preserve(fd, KVM_GMEM_POOL_PRESERVE, token + 2), EBUSY,
+	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
+	expect_errno(__gmem_pool_preserve(fd, token + 2), EBUSY,
 		     "preserve the same file twice");
 	fd2 = create_gmem(vm, chunk, 0, 0);
 	TEST_ASSERT(fd2 >= 0, "second file");
-	expect_errno(preserve(fd2, KVM_GMEM_POOL_PRESERVE, token), EEXIST,
+	expect_errno(__gmem_pool_preserve(fd2, token), EEXIST,
 		     "preserve a token in use");
-	expect_errno(preserve(fd2, KVM_GMEM_POOL_UNPRESERVE, token), EINVAL,
+	expect_errno(__gmem_pool_unpreserve(fd2, token), EINVAL,
 		     "unpreserve another file's token");
-	TEST_ASSERT(!preserve(fd, KVM_GMEM_POOL_UNPRESERVE, token), "unpreserve");
-	expect_errno(preserve(fd, KVM_GMEM_POOL_UNPRESERVE, token), ENOENT,
+	TEST_ASSERT(!__gmem_pool_unpreserve(fd, token), "unpreserve");
+	expect_errno(__gmem_pool_unpreserve(fd, token), ENOENT,
 		     "unpreserve twice");
-	TEST_ASSERT(!preserve(fd, KVM_GMEM_POOL_PRESERVE, token), "preserve");
+	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
 	TEST_ASSERT(!fallocate(fd2, FALLOC_FL_KEEP_SIZE, 0, chunk), "fallocate");
-	TEST_ASSERT(!preserve(fd2, KVM_GMEM_POOL_PRESERVE, token + 1),
+	TEST_ASSERT(!__gmem_pool_preserve(fd2, token + 1),
 		    "preserve the file to leave unclaimed");
 	/* The files stay preserved (and alive) after this process exits. */
 	return 0;
@@ -190,15 +167,8 @@ static int do_preserve(uint64_t token, uint64_t size, uint64_t seed)
 
 static int do_kexec(const char *kernel, const char *initrd, const char *cmdline)
 {
-	int kfd = open(kernel, O_RDONLY), ifd = open(initrd, O_RDONLY);
-
-	TEST_ASSERT(kfd >= 0 && ifd >= 0, "open kernel/initrd");
-	TEST_ASSERT(!syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
-			     cmdline, 0UL), "kexec_file_load: %s",
-		    strerror(errno));
-	sync();
-	reboot(LINUX_REBOOT_CMD_KEXEC);
-	TEST_FAIL("reboot(KEXEC): %s", strerror(errno));
+	gmem_pool_kexec_load(kernel, initrd, cmdline);
+	gmem_pool_kexec_reboot();
 	return 1;
 }
 
@@ -225,7 +195,7 @@ static void retrieve_as_nobody(uint64_t size, uint64_t token)
 static int do_retrieve(uint64_t token, uint64_t size, uint64_t seed)
 {
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = new_vm(&vcpu, guest_verify);
+	struct kvm_vm *vm = gmem_pool_create_private_vm(&vcpu, guest_verify);
 	int fd;
 
 	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
@@ -258,14 +228,6 @@ static void run_mapped_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	run_lu_guest(vm, vcpu, size, seed);
 }
 
-static uint64_t *map_gmem(int fd, uint64_t size)
-{
-	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-
-	TEST_ASSERT(mem != MAP_FAILED, "mmap: %s", strerror(errno));
-	return mem;
-}
-
 /* The VMM's own view: every word is what @want says. */
 static void check_words(const uint64_t *mem, uint64_t size, uint64_t seed,
 			bool inverted)
@@ -287,12 +249,12 @@ static int do_preserve_mmap(uint64_t token, uint64_t size, uint64_t seed)
 	uint64_t *mem;
 
 	TEST_ASSERT(fd >= 0, "mappable pool guest_memfd: %s", strerror(errno));
-	mem = map_gmem(fd, size);
+	mem = gmem_pool_map(fd, size);
 	run_mapped_guest(vm, vcpu, mem, size, seed);
 	check_words(mem, size, seed, false);
 	printf("ok: default-type guest filled %lu MiB of a mapped file, the VMM read it\n",
 	       size >> 20);
-	TEST_ASSERT(!preserve(fd, KVM_GMEM_POOL_PRESERVE, token), "preserve");
+	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
 	/* Preserved while mapped; the mapping goes when this process exits. */
 	return 0;
 }
@@ -309,7 +271,7 @@ static int do_retrieve_mmap(uint64_t token, uint64_t size, uint64_t seed)
 	fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE |
 			 GUEST_MEMFD_FLAG_POOL_MMAP, token);
 	TEST_ASSERT(fd >= 0, "retrieve: %s", strerror(errno));
-	mem = map_gmem(fd, size);
+	mem = gmem_pool_map(fd, size);
 	check_words(mem, size, seed, false);
 	printf("ok: the new VMM maps the retrieved file and reads the same %lu MiB\n",
 	       size >> 20);

@@ -27,8 +27,6 @@
 #include "test_util.h"
 #include "kselftest_harness.h"
 
-#define POOL_SYSFS		"/sys/kernel/mm/gmem_pool"
-#define POOL_MAX_NODES		64
 #define POOL_DATA_SLOT		10
 #define POOL_DATA_GPA		SZ_4G
 #define POOL_VM_CHUNKS		2
@@ -45,55 +43,11 @@ enum pool_stage {
 };
 
 static uint64_t chunk_size;
-static int pool_node = -1;
-
-static long pool_free_chunks(int nid)
-{
-	char path[128], buf[32];
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), POOL_SYSFS "/node%d/free_chunks", nid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	TEST_ASSERT(len > 0, "read %s", path);
-	buf[len] = '\0';
-	return strtol(buf, NULL, 0);
-}
-
-static void pool_find_node(void)
-{
-	int nid;
-
-	for (nid = 0; nid < POOL_MAX_NODES; nid++) {
-		if (pool_free_chunks(nid) > 0) {
-			pool_node = nid;
-			return;
-		}
-	}
-}
-
-static int __pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-			 uint64_t node)
-{
-	struct kvm_create_guest_memfd args = {
-		.size = size,
-		.flags = flags,
-		.pool_node = node,
-	};
-
-	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-}
+static int pool_node;
 
 static int pool_create(struct kvm_vm *vm, uint64_t size)
 {
-	int fd = __pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, pool_node);
-
-	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
-	return fd;
+	return gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, pool_node);
 }
 
 TEST(capability)
@@ -158,10 +112,11 @@ TEST(create_poolless_node)
 	struct kvm_vm *vm = vm_create_barebones();
 	int nid, fd;
 
-	for (nid = 0; nid < POOL_MAX_NODES; nid++) {
-		if (pool_free_chunks(nid) >= 0)
+	for (nid = 0; nid < GMEM_POOL_MAX_NODES; nid++) {
+		if (gmem_pool_free_chunks(nid) >= 0)
 			continue;
-		fd = __pool_create(vm, chunk_size, GUEST_MEMFD_FLAG_POOL, nid);
+		fd = __gmem_pool_create(vm, chunk_size, GUEST_MEMFD_FLAG_POOL,
+					nid, 0);
 		EXPECT_EQ(fd, -1);
 		EXPECT_EQ(errno, EINVAL) TH_LOG("node %d", nid);
 	}
@@ -194,44 +149,44 @@ TEST(no_read_write_mmap)
 TEST(fallocate_punch_release)
 {
 	struct kvm_vm *vm = vm_create_barebones();
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	int fd;
 
 	ASSERT_GE(before, 1);
 	fd = pool_create(vm, 2 * chunk_size);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, chunk_size, chunk_size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 	/* Allocating what the file already holds takes nothing more. */
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, chunk_size, chunk_size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
 			    chunk_size, chunk_size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 
 	/* The punched chunk is free again: the other half can take it. */
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, chunk_size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	if (before >= 2) {
 		ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 2 * chunk_size), 0);
-		EXPECT_EQ(pool_free_chunks(pool_node), before - 2);
+		EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 2);
 		ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
 				    chunk_size, chunk_size), 0);
-		EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+		EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 	}
 
 	close(fd);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	kvm_vm_free(vm);
 }
 
 TEST(fallocate_invalid)
 {
 	struct kvm_vm *vm = vm_create_barebones();
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	const size_t page = getpagesize();
 	int fd = pool_create(vm, 2 * chunk_size);
 	const struct {
@@ -257,7 +212,7 @@ TEST(fallocate_invalid)
 				    cases[i].len), -1) TH_LOG("case %u", i);
 		EXPECT_EQ(errno, cases[i].err) TH_LOG("case %u", i);
 	}
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	close(fd);
 	kvm_vm_free(vm);
 }
@@ -265,30 +220,30 @@ TEST(fallocate_invalid)
 TEST(enospc_gives_back)
 {
 	struct kvm_vm *vm = vm_create_barebones();
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	int fd, held;
 
 	/* One chunk held by another file must survive the failed call. */
 	held = pool_create(vm, chunk_size);
 	ASSERT_EQ(fallocate(held, FALLOC_FL_KEEP_SIZE, 0, chunk_size), 0);
-	ASSERT_EQ(pool_free_chunks(pool_node), before - 1);
+	ASSERT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	fd = pool_create(vm, before * chunk_size);
 	errno = 0;
 	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, before * chunk_size), -1);
 	EXPECT_EQ(errno, ENOSPC);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	/* What is free can still be taken, exactly. */
 	if (before > 1) {
 		EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0,
 				    (before - 1) * chunk_size), 0);
-		EXPECT_EQ(pool_free_chunks(pool_node), 0);
+		EXPECT_EQ(gmem_pool_free_chunks(pool_node), 0);
 	}
 
 	close(fd);
 	close(held);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	kvm_vm_free(vm);
 }
 
@@ -338,16 +293,6 @@ static void run_to(struct kvm_vcpu *vcpu, uint64_t stage)
 	}
 }
 
-static void prefault(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t size)
-{
-	struct kvm_pre_fault_memory range = { .gpa = gpa, .size = size };
-
-	while (range.size)
-		TEST_ASSERT(!__vcpu_ioctl(vcpu, KVM_PRE_FAULT_MEMORY, &range) ||
-			    errno == EAGAIN || errno == EINTR,
-			    "KVM_PRE_FAULT_MEMORY: %s", strerror(errno));
-}
-
 struct stats {
 	uint64_t p4k, p2m, p1g;
 };
@@ -362,19 +307,41 @@ static struct stats read_stats(struct kvm_vm *vm)
 }
 
 /*
+ * Map [@gpa, @gpa + @size) 2M in the guest and run it to STAGE_FILLED;
+ * slot 0 is prefaulted first, so that between @before and @after only the
+ * range under test adds entries to KVM's page counts.
+ */
+static void fill_and_measure(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+			     uint64_t gpa, uint64_t size,
+			     struct stats *before, struct stats *after)
+{
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, gpa, size);
+	gmem_pool_prefault_slot0(vcpu);
+	*before = read_stats(vm);
+	run_to(vcpu, STAGE_FILLED);
+	*after = read_stats(vm);
+}
+
+/* One new entry of the chunk's size per chunk, nothing smaller. */
+static void check_chunk_entries(struct __test_metadata *_metadata,
+				const struct stats *s0, const struct stats *s1,
+				uint64_t nr)
+{
+	EXPECT_EQ(s1->p4k, s0->p4k);
+	EXPECT_EQ(chunk_size == SZ_1G ? s1->p1g - s0->p1g : s1->p2m - s0->p2m,
+		  nr);
+}
+
+/*
  * A KVM_X86_SW_PROTECTED_VM runs from pool-backed private memory: large NPT
  * entries only, conversion to shared and back, zeros after punch.
  */
 TEST(private_memory_guest)
 {
-	const struct vm_shape shape = {
-		.mode = VM_MODE_DEFAULT,
-		.type = KVM_X86_SW_PROTECTED_VM,
-	};
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	uint64_t nr = before >= POOL_VM_CHUNKS ? POOL_VM_CHUNKS : 1;
 	uint64_t size = nr * chunk_size, gpa = POOL_DATA_GPA;
-	struct kvm_userspace_memory_region2 *slot0;
 	struct kvm_vcpu *vcpu;
 	struct stats s0, s1;
 	struct kvm_vm *vm;
@@ -387,7 +354,7 @@ TEST(private_memory_guest)
 		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
 	ASSERT_GE(before, 1);
 
-	vm = __vm_create_shape_with_one_vcpu(shape, &vcpu, 0, guest_code);
+	vm = gmem_pool_create_private_vm(&vcpu, guest_code);
 	fd = pool_create(vm, size);
 
 	/* Shared backing aligned like the gpa, so large pages are allowed. */
@@ -398,22 +365,12 @@ TEST(private_memory_guest)
 	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
 				   size, shared, fd, 0);
 	vm_mem_set_private(vm, gpa, size);
-	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, gpa, size);
-
-	/* Map everything but the pool region now, so only it faults later. */
-	slot0 = &memslot2region(vm, 0)->region;
-	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
-	s0 = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
-	s1 = read_stats(vm);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+	fill_and_measure(vm, vcpu, gpa, size, &s0, &s1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 	TH_LOG("chunk %lu KiB: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
 	       chunk_size >> 10, s1.p4k - s0.p4k, s1.p2m - s0.p2m,
 	       s1.p1g - s0.p1g);
-	EXPECT_EQ(s1.p4k, s0.p4k);
-	/* One new entry of the chunk's size per chunk, nothing smaller. */
-	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
+	check_chunk_entries(_metadata, &s0, &s1, nr);
 
 	vm_mem_set_shared(vm, gpa, getpagesize());
 	shared[0] = PATTERN_HOST;
@@ -424,30 +381,26 @@ TEST(private_memory_guest)
 
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
 			    size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	run_to(vcpu, 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 
 	kvm_vm_free(vm);
 	close(fd);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	munmap(raw, size + chunk_size);
 }
 
 static int pool_create_mmap(struct kvm_vm *vm, uint64_t size)
 {
-	int fd = __pool_create(vm, size, POOL_MMAP, pool_node);
-
-	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
-	return fd;
+	return gmem_pool_create(vm, size, POOL_MMAP, pool_node);
 }
 
 /* The kernel places the mapping congruent to the file offset. */
 static uint64_t *pool_map(int fd, uint64_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *p = gmem_pool_map(fd, size);
 
-	TEST_ASSERT(p != MAP_FAILED, "mmap: %s", strerror(errno));
 	TEST_ASSERT(!((uintptr_t)p % chunk_size), "mapping %p not chunk aligned", p);
 	return p;
 }
@@ -521,7 +474,7 @@ static void check_1g_placement(struct __test_metadata *_metadata, int fd,
 TEST(mmap_refusals)
 {
 	struct kvm_vm *vm = vm_create_barebones();
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	int fd = pool_create_mmap(vm, chunk_size);
 	int plain = pool_create(vm, chunk_size);
 	const int rw = PROT_READ | PROT_WRITE;
@@ -565,12 +518,12 @@ TEST(mmap_refusals)
 	check_fork_drops_mapping(_metadata, (uint64_t *)mem);
 	if (chunk_size == SZ_1G)
 		check_1g_placement(_metadata, fd, mem);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	munmap(mem, chunk_size);
 	close(plain);
 	close(fd);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	kvm_vm_free(vm);
 }
 
@@ -650,10 +603,9 @@ static int take_and_scribble(struct kvm_vm *vm, uint64_t size)
  */
 TEST(mmap_default_vm)
 {
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	uint64_t nr = before >= POOL_VM_CHUNKS ? POOL_VM_CHUNKS : 1;
 	uint64_t size = nr * chunk_size, off, *mem;
-	struct kvm_userspace_memory_region2 *slot0;
 	struct kvm_vcpu *vcpu;
 	struct stats s0, s1;
 	struct kvm_vm *vm;
@@ -664,27 +616,20 @@ TEST(mmap_default_vm)
 	mem = pool_map(fd, size);
 	for (off = 0; off < size; off += PAGE_SIZE)
 		mem[off / 8] = PATTERN_HOST ^ off;
-	EXPECT_EQ(pool_free_chunks(pool_node), before - nr);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 	check_host_levels(_metadata, mem, size);
 
 	vm_set_user_memory_region(vm, POOL_DATA_SLOT, 0, POOL_DATA_GPA, size, mem);
-	virt_map_level(vm, POOL_DATA_GPA, POOL_DATA_GPA, size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, POOL_DATA_GPA, size);
-	slot0 = &memslot2region(vm, 0)->region;
-	prefault(vcpu, slot0->guest_phys_addr, slot0->memory_size);
-	s0 = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
-	s1 = read_stats(vm);
+	fill_and_measure(vm, vcpu, POOL_DATA_GPA, size, &s0, &s1);
 	TH_LOG("KVM: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
 	       s1.p4k - s0.p4k, s1.p2m - s0.p2m, s1.p1g - s0.p1g);
-	EXPECT_EQ(s1.p4k, s0.p4k);
-	EXPECT_EQ(chunk_size == SZ_1G ? s1.p1g - s0.p1g : s1.p2m - s0.p2m, nr);
+	check_chunk_entries(_metadata, &s0, &s1, nr);
 	for (off = 0; off < size; off += PAGE_SIZE)
 		ASSERT_EQ(mem[off / 8], PATTERN_GUEST ^ off) TH_LOG("offset %#lx", off);
 
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
 			    size), 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	/* Only where the pool has room for both files (not on 1G nodes). */
 	if (before >= 2 * (long)nr)
 		other = take_and_scribble(vm, size);
@@ -697,7 +642,7 @@ TEST(mmap_default_vm)
 	close(fd);
 	if (other >= 0)
 		close(other);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 }
 
 static void guest_read_zero(uint64_t gpa)
@@ -713,7 +658,7 @@ static void guest_read_zero(uint64_t gpa)
  */
 TEST(mmap_punch_empty_pool)
 {
-	long before = pool_free_chunks(pool_node);
+	long before = gmem_pool_free_chunks(pool_node);
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint64_t *mem, val;
@@ -731,7 +676,7 @@ TEST(mmap_punch_empty_pool)
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
 			    chunk_size), 0);
 	other = take_and_scribble(vm, before * chunk_size);
-	ASSERT_EQ(pool_free_chunks(pool_node), 0);
+	ASSERT_EQ(gmem_pool_free_chunks(pool_node), 0);
 
 	EXPECT_TRUE(read_sigbus(mem, &val)) TH_LOG("read %#lx", val);
 	errno = 0;
@@ -742,12 +687,12 @@ TEST(mmap_punch_empty_pool)
 	EXPECT_FALSE(read_sigbus(mem, &val));
 	EXPECT_EQ(val, 0);
 	run_to(vcpu, 0);
-	EXPECT_EQ(pool_free_chunks(pool_node), before - 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	kvm_vm_free(vm);
 	munmap(mem, chunk_size);
 	close(fd);
-	EXPECT_EQ(pool_free_chunks(pool_node), before);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 }
 
 int main(int argc, char **argv)
@@ -755,7 +700,7 @@ int main(int argc, char **argv)
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
 	chunk_size = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
 	TEST_REQUIRE(chunk_size);
-	pool_find_node();
+	pool_node = gmem_pool_find_node(1);
 	TEST_REQUIRE(pool_node >= 0);
 	return test_harness_run(argc, argv);
 }
