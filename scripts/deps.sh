@@ -14,6 +14,7 @@ PKGS=(
 	rsync python3 ccache busybox-static qemu-system-x86 linux-source-6.12
 	patch perl git clang llvm libclang-rt-14-dev
 	python3-sphinx python3-alabaster python3-yaml
+	python3-ply python3-git
 )
 # Only needed when the user does not name a tree of their own.
 [ -n "${KSRC:-}" ] && PKGS=("${PKGS[@]/linux-source-6.12/}")

@@ -506,11 +506,31 @@ bisect_series() {
 
 # --- checkpatch ------------------------------------------------------------
 
+# checkpatch checks SPDX lines with scripts/spdxcheck.py, through the
+# python3 on PATH, and silently skips the check if that python lacks ply
+# or GitPython.  Debian's python has them (deps.sh installs python3-ply and
+# python3-git), a python3 of pyenv or a venv earlier on PATH may not.
+export PATH=/usr/bin:$PATH
+
+# spdxcheck.py accepts a known licence and rejects an unknown one.
+spdxcheck_works() {
+	local good bad
+
+	good=$(cd "$REPO" && echo "SPDX-License-Identifier: GPL-2.0" |
+		scripts/spdxcheck.py - 2>&1) &&
+	bad=$(cd "$REPO" && echo "SPDX-License-Identifier: GPL-9.9" |
+		scripts/spdxcheck.py - 2>&1) &&
+	[ -z "$good" ] && [[ $bad == *"Invalid License ID: GPL-9.9"* ]]
+}
+
 checkpatch_series() {
 	local p rc out
 
 	export_series > /dev/null
 	judge "series: export of ${#SLUGS[@]} patches, every project file in one" 0
+	rc=0
+	spdxcheck_works || rc=1
+	judge "series: checkpatch's spdxcheck.py rejects an unknown licence" "$rc"
 	out=$WORK/checkpatch.out
 	while IFS= read -r p; do
 		rc=0
