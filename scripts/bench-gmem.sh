@@ -23,16 +23,11 @@ BOOTS="bench-gmem-2m bench-gmem-1g"
 
 declare -A lines
 
+# shellcheck source=scripts/lib-bench.sh
+. "$PROJECT/scripts/lib-bench.sh"
 for b in $BOOTS; do
-	echo "==> boot $b"
-	"$PROJECT/scripts/run-boot.sh" "$PROJECT" "$BUILD" "$b"
-	log=$BUILD/logs/$b.log
-	if ! python3 "$PROJECT/scripts/summarize-boot.py" "$log" "$b" \
-		"$BUILD/linux" "$BUILD/logs/$b.result" > "$BUILD/logs/$b.summary"; then
-		sed 's/^/    /' "$BUILD/logs/$b.summary"
-	fi
-	lines[$b]=$(grep -o 'BENCH gmem.*' "$log" | tr -d '\r')
-	[ -n "${lines[$b]}" ] || echo "    no figures from $b (log: $log)"
+	bench_boot "$PROJECT" "$BUILD" "$b" 'BENCH gmem.*'
+	lines[$b]=$BENCH_LINES
 done
 
 # field LINE KEY

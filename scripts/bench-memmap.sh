@@ -30,17 +30,12 @@ PAGE=4096
 
 declare -A line
 
+# shellcheck source=scripts/lib-bench.sh
+. "$PROJECT/scripts/lib-bench.sh"
 for b in $BOOTS; do
-	echo "==> boot $b"
-	"$PROJECT/scripts/run-boot.sh" "$PROJECT" "$BUILD" "$b"
-	log=$BUILD/logs/$b.log
 	# A boot that splats or does not finish gives no figures.
-	if ! python3 "$PROJECT/scripts/summarize-boot.py" "$log" "$b" \
-		"$BUILD/linux" "$BUILD/logs/$b.result" > "$BUILD/logs/$b.summary"; then
-		sed 's/^/    /' "$BUILD/logs/$b.summary"
-	fi
-	line[$b]=$(sed -n 's/.*\(BENCH memmap .*\)$/\1/p' "$log" | tr -d '\r' | tail -n 1)
-	[ -n "${line[$b]}" ] || echo "    no figures from $b (log: $log)"
+	bench_boot "$PROJECT" "$BUILD" "$b" 'BENCH memmap .*'
+	line[$b]=$(tail -n 1 <<< "$BENCH_LINES")
 done
 
 # field BOOT KEY: value of KEY= in BOOT's BENCH line.
