@@ -56,10 +56,8 @@ finish() {
 
 # Line numbers of api.rst that api.rst.patch adds, one per line.
 api_added_lines() {
-	awk '/^@@ / { split($3, a, ","); n = substr(a[1], 2); next }
-	     /^\+\+\+ / { next }
-	     /^\+/ { print n; n++; next }
-	     /^ / { n++ }' "$PROJECT/Documentation/virt/kvm/api.rst.patch"
+	awk -f "$PROJECT/scripts/added-lines.awk" \
+		"$PROJECT/Documentation/virt/kvm/api.rst.patch"
 }
 
 # Warnings that are ours: they name one of our files, or api.rst at a line

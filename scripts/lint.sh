@@ -36,9 +36,7 @@ added_lines() {
 		return
 	fi
 	diff -U0 "$PRISTINE/$f" "$TREE/$f" |
-		awk '/^@@ / { split($3, a, ","); n = substr(a[1], 2); next }
-		     /^\+\+\+ / { next }
-		     /^\+/ { print n; n++ }'
+		awk -f "$PROJECT/scripts/added-lines.awk"
 }
 
 # Filter compiler messages about FILE (on stdin) down to those at lines the
