@@ -480,6 +480,7 @@ struct gmem_pool *gmem_carveout_record_pool(void)
 			return &gmem_pools[nid];
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_carveout_record_pool);
 
 /**
  * gmem_carveout_stop_alloc() - allocate no chunk any more

@@ -30,6 +30,7 @@
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/math.h>
+#include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 

@@ -57,6 +57,7 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 #include <uapi/linux/liveupdate.h>
 
 #include "gmem_carveout.h"
@@ -279,6 +280,7 @@ int gmem_ho_session_create(const char *name, struct gmem_ho_session **out)
 	mutex_unlock(&gmem_ho_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_session_create);
 
 /**
  * gmem_ho_session_retrieve() - claim a session of the previous kernel
@@ -306,6 +308,7 @@ int gmem_ho_session_retrieve(const char *name, struct gmem_ho_session **out)
 	mutex_unlock(&gmem_ho_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_session_retrieve);
 
 /**
  * gmem_ho_session_undo() - no descriptor could be made for a session
@@ -335,6 +338,7 @@ const char *gmem_ho_session_name(const struct gmem_ho_session *session)
 {
 	return session->name;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_session_name);
 
 /* Thaw and drop one outgoing file; the caller unlinks it. */
 static void __gmem_ho_unpreserve(struct gmem_ho_file *f)
@@ -389,6 +393,7 @@ void gmem_ho_session_release(struct gmem_ho_session *session)
 		__gmem_ho_release_outgoing(session);
 	mutex_unlock(&gmem_ho_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_session_release);
 
 /* ---- preserving a file ---- */
 
@@ -581,6 +586,7 @@ int gmem_ho_preserve(struct gmem_ho_session *session, u64 token,
 	mutex_unlock(&gmem_ho_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_preserve);
 
 /* ---- retrieving and finishing ---- */
 
@@ -690,6 +696,7 @@ unlock:
 	mutex_unlock(&gmem_ho_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_retrieve_fd);
 
 struct gmem_ho_drop {
 	struct gmem_pool *pool;
@@ -768,6 +775,7 @@ int gmem_ho_finish(struct gmem_ho_session *session)
 	}
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_finish);
 
 /* ---- sealing: the record for the next kernel ---- */
 
@@ -935,6 +943,7 @@ bool gmem_handover_busy(void)
 	mutex_unlock(&gmem_ho_lock);
 	return busy;
 }
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_busy);
 
 /**
  * gmem_handover_register() - let a file owner's files be preserved
@@ -971,6 +980,61 @@ void gmem_handover_unregister(const struct gmem_handover_file_ops *ops)
 	mutex_unlock(&gmem_ho_lock);
 }
 EXPORT_SYMBOL_GPL(gmem_handover_unregister);
+
+#if IS_ENABLED(CONFIG_GMEM_HANDOVER_KUNIT_TEST)
+/**
+ * gmem_ho_test_swap_ops() - put a test double in KVM's place
+ * @ops: the callbacks to use from now on
+ *
+ * Return: the callbacks used until now.
+ */
+const struct gmem_handover_file_ops *
+gmem_ho_test_swap_ops(const struct gmem_handover_file_ops *ops)
+{
+	const struct gmem_handover_file_ops *old;
+
+	mutex_lock(&gmem_ho_lock);
+	old = gmem_ho_ops;
+	gmem_ho_ops = ops;
+	mutex_unlock(&gmem_ho_lock);
+	return old;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_test_swap_ops);
+
+/**
+ * gmem_ho_test_set_room() - change the record room, to run out of it
+ * @room: bytes of room from now on
+ *
+ * Return: the room until now.
+ */
+size_t gmem_ho_test_set_room(size_t room)
+{
+	size_t old;
+
+	mutex_lock(&gmem_ho_lock);
+	old = gmem_ho_room;
+	gmem_ho_room = room;
+	mutex_unlock(&gmem_ho_lock);
+	return old;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_test_set_room);
+
+/**
+ * gmem_ho_test_room_used() - bytes of record room promised
+ *
+ * Return: the header, the nodes and every session and file of this kernel.
+ */
+size_t gmem_ho_test_room_used(void)
+{
+	size_t used;
+
+	mutex_lock(&gmem_ho_lock);
+	used = gmem_ho_room_used;
+	mutex_unlock(&gmem_ho_lock);
+	return used;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_ho_test_room_used);
+#endif
 
 /**
  * gmem_handover_status() - this boot's hand-over status line

@@ -70,6 +70,14 @@ int gmem_ho_finish(struct gmem_ho_session *session);
 size_t gmem_handover_status(char *buf, size_t size);
 unsigned int gmem_ho_sabotage_mode(void);
 
+#if IS_ENABLED(CONFIG_GMEM_HANDOVER_KUNIT_TEST)
+struct gmem_handover_file_ops;
+const struct gmem_handover_file_ops *
+gmem_ho_test_swap_ops(const struct gmem_handover_file_ops *ops);
+size_t gmem_ho_test_set_room(size_t room);
+size_t gmem_ho_test_room_used(void);
+#endif
+
 /* gmem_handover.c, for gmem_handover_restore.c */
 struct gmem_handover_view;
 int __init gmem_ho_adopt(void *old, const struct gmem_handover_view *view,
