@@ -3,9 +3,10 @@
 #
 # bench-restore.sh PROJECT BUILD: the cost of preserve and retrieve as the
 # preserved memory grows.  Real boots (TCG) preserve a 256 MiB and a 1 GiB
-# pool file with every chunk allocated, kexec, and retrieve it; the kernel's
-# own restore time (record validation and chunk adoption at boot) comes
-# from its log.  The KUnit case gmem_pool_record.gmem_pool_test_1tib
+# pool file with every chunk allocated in a /dev/liveupdate session, kexec,
+# and retrieve it; the kernel's own restore time (record validation and
+# chunk adoption at boot) comes from its hand-over status, which the
+# resumed demo prints.  The KUnit case gmem_pool_record.gmem_pool_test_1tib
 # validates a synthetic record of 1 TiB of 2 MiB chunks; tests/host counts
 # the instructions of validating and claiming records of 1 GiB to 1 TiB.
 set -uo pipefail
@@ -24,7 +25,9 @@ for mib in 256 1024; do
 		continue
 	fi
 	phase() { tr -d '\r' < "$log" | sed -n "s/.*: \([0-9.]*\) ms (PHASE $1).*/\1/p"; }
-	restore=$(tr -d '\r' < "$log" | sed -n 's/.*handover: restored: .* chunks, generation [0-9]*, \([0-9]*\) us.*/\1 us/p')
+	# The status line the resumed demo printed (handover/status, SPEC):
+	# "restored: S sessions, F files, C chunks, generation G, T us".
+	restore=$(tr -d '\r' < "$log" | sed -n 's/.*hand-over status: restored: .* chunks, generation [0-9]*, \([0-9]*\) us.*/\1 us/p')
 	printf '%-8s %8s %12s %12s %14s %14s\n' "${mib}M" $((mib / 2)) \
 		"$(phase preserve)" "$(phase retrieve)" "$restore" "$(phase reattach)"
 	[ "$mib" = 256 ] && tr -d '\r' < "$log" | grep -o 'gmem_pool_test_1tib: .*' |

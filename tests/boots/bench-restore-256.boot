@@ -1,4 +1,4 @@
-# make bench-restore: preserve a 256 MiB pool file (all chunks allocated), kexec, retrieve and reattach it; the 1 TiB synthetic record is validated by KUnit.
+# make bench-restore: preserve a 256 MiB pool file (all chunks allocated) in session "demo", kexec, retrieve and reattach it; the 1 TiB synthetic record is validated by KUnit.
 BOOT_CMDLINE="gmem_pool=0:512M,1:256M gmem_pool_chunk=2M"
 BOOT_MEM_PER_NODE=2G
 BOOT_KUNIT="gmem_pool_record"

@@ -1,4 +1,4 @@
-# make bench-restore, second boot: retrieve and reattach the preserved file, and time it.
+# make bench-restore, second boot: retrieve session "demo" and its file, reattach it, and time it.
 BOOT_CMDLINE=""
 BOOT_KUNIT=""
 boot_tests() {

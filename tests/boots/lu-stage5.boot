@@ -1,7 +1,9 @@
-# Live update, boot 5 of 5: booted with another size for node 0's pool than the record was written for, the kernel rejects the record (layout mismatch), quarantines the 17 chunks of 0x4000 and 0x4001 and boots on.
+# Live update, boot 5 of 5: the kexec carried no hand-over data: status "none", the pools placed from the command line (256 MiB) as on a cold boot, every chunk free, lu-lost absent.
 BOOT_CMDLINE=""
 BOOT_KUNIT=""
+LU=/kvm/gmem_pool_liveupdate_test
 boot_tests() {
-	t lu-layout /tests/guest/lu_check.sh layout 17
-	t lu-absent-5 /kvm/gmem_pool_liveupdate_test absent 0x4000 32
+	t lu-none /tests/guest/lu_check.sh none
+	t lu-placement-5 /tests/guest/pool_sysfs.sh 2M 0:256M 1:256M
+	t lu-absent-5 $LU absent lu-lost
 }

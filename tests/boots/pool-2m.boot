@@ -1,5 +1,6 @@
 # Two 512 MiB pools of 2 MiB chunks: every KUnit suite, sysfs, iomem, debugfs map, no memmap,
-# pool-backed guest_memfd (gmem_pool_test) and the stock guest_memfd selftests next to the pools.
+# pool-backed guest_memfd (gmem_pool_test), /dev/liveupdate without a kexec (gmem_pool_luo_test),
+# kexec_load refusals (gmem_pool_kexec_test) and the stock guest_memfd selftests next to the pools.
 BOOT_CMDLINE="gmem_pool=0:512M,1:512M gmem_pool_chunk=2M"
 BOOT_MEM_PER_NODE=2G
 BOOT_KUNIT="gmem_pool*"
@@ -7,6 +8,7 @@ boot_tests() {
 	t pool-sysfs-2m /tests/guest/pool_sysfs.sh 2M 0:512M 1:512M
 	t pool-memmap-2m /tests/guest/pool_memmap.sh 4096
 	t gmem_pool_test /kvm/gmem_pool_test
+	t gmem_pool_luo_test /kvm/gmem_pool_luo_test
 	t gmem_pool_kexec_test /kvm/gmem_pool_kexec_test
 	t guest_memfd_test /kvm/guest_memfd_test
 	t set_memory_region_test /kvm/set_memory_region_test

@@ -3,7 +3,8 @@
 #
 # demo_live_update.sh NEXT_PLAN [MIB [SECONDS]]: the first half of the live update.  Packs
 # the next kernel's initramfs (this one) while nothing runs yet, then the
-# demo VMM starts a counting guest, pauses it, preserves its memory and
+# demo VMM starts a counting guest, pauses it, preserves its memory (in the
+# /dev/liveupdate session "demo", which it holds open) and
 # kexecs into this same kernel running boot plan NEXT_PLAN.
 set -e
 next=$1

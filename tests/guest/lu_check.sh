@@ -2,84 +2,88 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lu_check.sh WHAT [ARGS]: check the gmem pool hand-over state in sysfs.
-#   preserved            boot 1: 0x1000 (128 chunks), 0x1001, 0x2000 (16
-#                        chunks), 0x2001 and the mapped file 0x5000 (4
-#                        chunks) are preserved
-#   restored FILES CHUNKS
-#                        the record was restored: FILES files holding CHUNKS
-#                        chunks, all of them unclaimed
-#   discard TOKEN HELD   discarding TOKEN unlists it and frees its chunks:
-#                        HELD chunks of node 0 stay in use, node 1 is free
-#   corrupt              make the next record fail its checksum (debugfs)
-#   rejected QUARANTINED the corrupted record was rejected: nothing is
-#                        unclaimed, QUARANTINED chunks of node 0 are withheld
-#   layout QUARANTINED   the record was rejected because node 0's pool has
-#                        another size now; its QUARANTINED chunks are withheld
+#   held N0 N1           exactly N0 chunks of node 0 and N1 of node 1 are
+#                        not free (held by files, preserved or retrieved)
+#   cold N0 N1           a cold boot: status "none", and held N0 N1
+#   restored S F C N0 N1 the record came back: S sessions, F files, C chunks;
+#                        nothing quarantined: held N0 N1
+#   sabotage N           spoil the next hand-over (debugfs knob: 1 corrupt
+#                        the record, 2 seal it with a wrong key, 3 leave
+#                        the hand-over data out of kexec_file_load)
+#   rejected C N0 N1     the record failed validation: rejected, C chunks
+#                        quarantined, held N0 N1
+#   ignored              the record's key was not the kexec's: every chunk
+#                        is free
+#   none                 the kexec carried no hand-over data: every chunk
+#                        is free
 HO=/sys/kernel/mm/gmem_pool/handover
 P=/sys/kernel/mm/gmem_pool
-KNOB=/sys/kernel/debug/gmem_pool/handover_corrupt_record
+KNOB=/sys/kernel/debug/gmem_pool/handover_sabotage
 
 fail() { echo "FAIL: $*"; exit 1; }
 
 show() {
-	for f in status preserved unclaimed handover_cmdline; do
-		echo "$f:"; cat "$HO/$f"
-	done
+	echo "status: $(cat "$HO/status")"
 	for n in "$P"/node*; do
 		echo "$n: free $(cat "$n/free_chunks") of $(cat "$n/total_chunks")"
 	done
 }
 
-# free_is NODE HELD: exactly HELD chunks of NODE are not free.
-free_is() {
+# held_is NODE HELD: exactly HELD chunks of NODE are not free.
+held_is() {
 	free=$(cat "$P/$1/free_chunks")
 	total=$(cat "$P/$1/total_chunks")
 	[ "$free" -eq $((total - $2)) ] ||
 		fail "$1: $free of $total chunks free, want $2 in use"
 }
 
+held() {
+	held_is node0 "$1"
+	held_is node1 "$2"
+}
+
+# status_is ERE: the status file is one line that matches ERE.
+status_is() {
+	[ "$(grep -c . "$HO/status")" -eq 1 ] || fail "status is not one line"
+	grep -Eq "$1" "$HO/status" || fail "status does not match '$1'"
+}
+
+[ -f "$HO/status" ] || fail "no $HO/status"
+[ "$(stat -c %a "$HO/status")" = 400 ] || fail "status is not mode 0400"
+for f in preserved unclaimed discard handover_cmdline; do
+	[ ! -e "$HO/$f" ] || fail "$HO/$f is still there"
+done
 show
 case $1 in
-preserved)
-	grep -q "^0x1000 268435456 0 128$" "$HO/preserved" || fail "0x1000"
-	grep -q "^0x1001 2097152 0 1$" "$HO/preserved" || fail "0x1001"
-	grep -q "^0x2000 33554432 0 16$" "$HO/preserved" || fail "0x2000"
-	grep -q "^0x2001 2097152 0 1$" "$HO/preserved" || fail "0x2001"
-	grep -q "^0x5000 8388608 0 4$" "$HO/preserved" || fail "0x5000"
+held)
+	held "$2" "$3"
+	;;
+cold)
+	status_is '^none: no hand-over data from the kexec$'
+	held "$2" "$3"
 	;;
 restored)
-	grep -q "^restored: $2 files, $3 chunks" "$HO/status" || fail status
-	[ "$(grep -c . "$HO/unclaimed")" -eq "$2" ] || fail "unclaimed"
-	[ -z "$(cat "$HO/preserved")" ] || fail "preserved before any preserve"
+	status_is "^restored: $2 sessions, $3 files, $4 chunks, generation [0-9]+, [0-9]+ us$"
+	held "$5" "$6"
 	;;
-discard)
-	echo 0x4242 > "$HO/discard" 2>/dev/null && fail "unknown token"
-	echo garbage > "$HO/discard" 2>/dev/null && fail "garbage"
-	grep -q "^$2 " "$HO/unclaimed" || fail "$2 not unclaimed"
-	echo "$2" > "$HO/discard" || fail "discard $2"
-	grep -q "^$2 " "$HO/unclaimed" && fail "$2 still unclaimed"
-	echo "$2" > "$HO/discard" 2>/dev/null && fail "discard $2 twice"
-	free_is node0 "$3"
-	free_is node1 0
-	;;
-corrupt)
-	echo 1 > "$KNOB" || fail "no $KNOB"
+sabotage)
+	[ -w "$KNOB" ] || fail "no $KNOB"
+	echo "$2" > "$KNOB" || fail "write $2 to $KNOB"
 	;;
 rejected)
-	grep -q "^rejected: .*checksum" "$HO/status" || fail status
-	[ -z "$(cat "$HO/unclaimed")" ] || fail "unclaimed after rejection"
-	free_is node0 "$2"
-	free_is node1 0
+	status_is "^rejected: .*checksum.*; $2 chunks quarantined$"
+	held "$3" "$4"
 	;;
-layout)
-	grep -q "^rejected: pool layout changed: the record.s pools hold [0-9]* chunks, more than" "$HO/status" ||
-		fail status
-	[ -z "$(cat "$HO/unclaimed")" ] || fail "unclaimed after rejection"
-	free_is node0 "$2"
-	free_is node1 0
+ignored)
+	status_is '^ignored: record key mismatch$'
+	held 0 0
+	;;
+none)
+	status_is '^none: no hand-over data from the kexec$'
+	held 0 0
 	;;
 *)
-	fail "usage: $0 preserved|restored|discard|corrupt|rejected|layout ..."
+	fail "usage: $0 held|cold|restored|sabotage|rejected|ignored|none ..."
 	;;
 esac
 echo "ok: $1"

@@ -5,12 +5,15 @@
  *   start TOKEN MIB SECONDS KERNEL INITRD CMDLINE
  *	A KVM_X86_SW_PROTECTED_VM guest counts in MIB of pool-backed private
  *	memory for SECONDS; the VMM pauses it, preserves its memory under
- *	TOKEN and kexecs KERNEL with INITRD and CMDLINE, to which it adds the
- *	pool's handover_cmdline and its own state (gmemdemo=...).
+ *	TOKEN in the /dev/liveupdate session "demo" and kexecs KERNEL with
+ *	INITRD and CMDLINE, to which it adds only its own state
+ *	(gmemdemo=...): the kernel hands the pools over by itself.  The VMM
+ *	keeps the session open until the kexec; closing it would unpreserve.
  *   resume
  *	After the kexec: take the state from gmemdemo= on the command line,
- *	retrieve the memory, reattach it to a new VM and let the guest go on
- *	counting.  Fails unless the guest continues from where it stopped.
+ *	retrieve the session and the memory, reattach it to a new VM (which
+ *	adopts the file) and let the guest go on counting.  Fails unless the
+ *	guest continues from where it stopped.
  *
  * Times are CLOCK_REALTIME, the only clock that runs across kexec: each
  * kernel sets it from the RTC at boot, which has one-second resolution, so
@@ -42,7 +45,8 @@
 #define DEMO_ENTRY	1		/* guest: this is what I found */
 #define DEMO_TICK	2		/* guest: I counted DEMO_STEP more */
 #define DEMO_RESUME_S	3		/* seconds to watch after resume */
-#define HANDOVER_CMDLINE "/sys/kernel/mm/gmem_pool/handover/handover_cmdline"
+#define DEMO_SESSION	"demo"
+#define HANDOVER_STATUS	"/sys/kernel/mm/gmem_pool/handover/status"
 
 /* The guest's whole state lives in its pool-backed private memory. */
 struct demo_mem {
@@ -165,16 +169,15 @@ static void count_for(struct kvm_vcpu *vcpu, unsigned int seconds,
 static void kexec_into(const char *kernel, const char *initrd,
 		       const char *base, struct demo_state *st)
 {
-	char ho[512], cmdline[2048];
+	char cmdline[2048];
 	uint64_t t1;
 
-	gmem_pool_read_line(HANDOVER_CMDLINE, ho, sizeof(ho));
-	TEST_ASSERT(ho[0], "handover_cmdline is empty");
 	st->t_kexec = now_ns();
 	snprintf(cmdline, sizeof(cmdline),
-		 "%s %s gmemdemo=%#lx,%lu,%lu,%#lx,%lu,%lu", base, ho, st->token, st->mib,
+		 "%s gmemdemo=%#lx,%lu,%lu,%#lx,%lu,%lu", base, st->token, st->mib,
 		 st->counter, st->hash, st->t_last, st->t_kexec);
 	say("step 4: kexec into the new kernel with: %s\n", cmdline);
+	say("        (kexec_file_load adds the pools' hand-over by itself)\n");
 	gmem_pool_kexec_load(kernel, initrd, cmdline);
 	t1 = now_ns();
 	say("        kexec_file_load took %.1f ms; rebooting now\n",
@@ -192,13 +195,12 @@ static int demo_start(char **argv)
 	uint64_t size = st.mib << 20, stage, t0, t1;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	int fd;
+	int fd, session;
 
 	say("step 1: start a KVM_X86_SW_PROTECTED_VM with %lu MiB\n", st.mib);
 	say("        of private memory from the gmem pool\n");
 	vm = gmem_pool_create_private_vm(&vcpu, guest_count);
-	fd = __gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, 0, 0);
-	TEST_ASSERT(fd >= 0, "pool guest_memfd: %s", strerror(errno));
+	fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, 0);
 	/* Back all of it now, so that every chunk goes through the update. */
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, size),
 		    "fallocate: %s", strerror(errno));
@@ -210,12 +212,17 @@ static int demo_start(char **argv)
 	say("step 3: pause the guest (its vCPU is not run again): counter = %lu\n",
 	    st.counter);
 	t0 = now_ns();
-	TEST_ASSERT(!__gmem_pool_preserve(fd, st.token), "preserve: %s",
-		    strerror(errno));
+	session = gmem_pool_luo_new_session(DEMO_SESSION);
+	gmem_pool_luo_preserve(session, fd, st.token);
 	t1 = now_ns();
-	say("        preserve its memory under token %#lx: %.3f ms (PHASE preserve)\n",
-	    st.token, ms(t0, t1));
+	say("        preserve its memory: session \"%s\", token %#lx\n",
+	    DEMO_SESSION, st.token);
+	say("        create session + PRESERVE_FD: %.3f ms (PHASE preserve)\n",
+	    ms(t0, t1));
+	say("        (from now on the file is frozen: no chunk can come or go)\n");
+	/* The session stays open: this process is the one that kexecs. */
 	kexec_into(argv[3], argv[4], argv[5], &st);
+	close(session);
 	return 1;
 }
 
@@ -236,26 +243,33 @@ static int demo_resume(void)
 	uint64_t t_up = now_ns(), t0, t1, t2, counter, hash, t_first, stage;
 	struct demo_state st, last;
 	struct kvm_vcpu *vcpu;
+	char status[256];
 	struct kvm_vm *vm;
-	int fd;
+	int fd, session;
 
 	parse_state(&st);
 	say("step 5: the new kernel is up; the guest was paused at counter = %lu\n",
 	    st.counter);
 	say("        kexec, from kexec_file_load to here: %.0f ms (PHASE kexec)\n",
 	    ms(st.t_kexec, t_up));
+	gmem_pool_read_line(HANDOVER_STATUS, status, sizeof(status));
+	say("        hand-over status: %s\n", status);
+	TEST_ASSERT(!strncmp(status, "restored: ", 10),
+		    "FAILED: the kernel did not restore the hand-over");
 	vm = gmem_pool_create_private_vm(&vcpu, guest_count);
 	t0 = now_ns();
-	fd = __gmem_pool_create(vm, st.mib << 20, GUEST_MEMFD_FLAG_POOL |
-				GUEST_MEMFD_FLAG_POOL_RESTORE, 0, st.token);
+	session = gmem_pool_luo_get_session(DEMO_SESSION);
+	fd = gmem_pool_luo_retrieve(session, st.token);
+	gmem_pool_luo_finish(session);
 	t1 = now_ns();
-	TEST_ASSERT(fd >= 0, "retrieve token %#lx: %s", st.token,
-		    strerror(errno));
-	say("step 6: retrieve the memory of token %#lx (%lu MiB): %.3f ms (PHASE retrieve)\n",
-	    st.token, st.mib, ms(t0, t1));
+	close(session);
+	say("step 6: retrieve session \"%s\", token %#lx (%lu MiB), finish it\n",
+	    DEMO_SESSION, st.token, st.mib);
+	say("        RETRIEVE_SESSION + RETRIEVE_FD + FINISH: %.3f ms (PHASE retrieve)\n",
+	    ms(t0, t1));
 	attach(vm, vcpu, fd, st.mib << 20);
 	t2 = now_ns();
-	say("step 7: reattach it to a new VM's memslot: %.3f ms (PHASE reattach)\n",
+	say("step 7: reattach it to a new VM, which adopts the file: %.3f ms (PHASE reattach)\n",
 	    ms(t1, t2));
 	stage = run_until_report(vcpu, &counter, &hash, &t0);
 	say("step 8: the guest runs again and finds counter = %lu\n",
@@ -290,6 +304,7 @@ int main(int argc, char **argv)
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL));
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) &
 		     BIT(KVM_X86_SW_PROTECTED_VM));
+	TEST_REQUIRE(!access(GMEM_POOL_LUO_DEV, F_OK));
 	if (argc == 8 && !strcmp(argv[1], "start"))
 		return demo_start(argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "resume"))

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gmem_pool_kexec_test: kexec_load() may not place a segment on a gmem pool.
+ * gmem_pool_kexec_test: kexec_load() may not place a segment on a gmem pool,
+ * nor load anything while a pool file is preserved.
  *
  * kexec_load() takes its segments' destinations from userspace, and
  * kexec-tools reads them off /sys/firmware/memmap, which still calls the
  * pools RAM.  The kernel must refuse every segment that touches a pool's
  * reservation (chunks and metadata, from /proc/iomem) with EADDRNOTAVAIL,
  * and still load a segment in ordinary RAM.
+ *
+ * Only kexec_file_load() carries the hand-over to the next kernel, so with
+ * a file preserved in a /dev/liveupdate session kexec_load() is refused
+ * with EBUSY, and so is reboot(LINUX_REBOOT_CMD_KEXEC) into an image that
+ * kexec_load() loaded before; closing the session lifts both.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -14,10 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <linux/kexec.h>
+#include <linux/reboot.h>
 
 #include "gmem_pool_util.h"
+#include "kvm_util.h"
 #include "test_util.h"
 
 #define POOL_RES_NAME	"gmem pool node"
@@ -95,6 +104,51 @@ static void check_pool(const struct pool_range *p)
 	       p->start, p->end);
 }
 
+static void unload(void)
+{
+	TEST_ASSERT(!syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL),
+		    "kexec_load of no segment: %s", strerror(errno));
+}
+
+/*
+ * With a pool file (all holes) preserved, kexec_load() gets EBUSY, and an
+ * image it loaded before the preserve cannot be booted: that reboot would
+ * lose the file.  If the kernel let it through, the machine would kexec
+ * into a page of zeros, and the boot plan would end right here.
+ */
+static void check_preserved_refusals(void)
+{
+	uint64_t chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	struct kvm_vm *vm = vm_create_barebones();
+	int fd, session;
+	long ret;
+
+	TEST_ASSERT(!load_segment(RAM_DEST, SEG_SIZE), "load: %s",
+		    strerror(errno));
+	fd = gmem_pool_create(vm, chunk, GUEST_MEMFD_FLAG_POOL,
+			      gmem_pool_find_node(0));
+	session = gmem_pool_luo_new_session("kexec-test");
+	gmem_pool_luo_preserve(session, fd, 0);
+
+	ret = load_segment(RAM_DEST, SEG_SIZE);
+	TEST_ASSERT(ret == -1 && errno == EBUSY,
+		    "kexec_load with a file preserved: %ld errno %d, want EBUSY",
+		    ret, errno);
+	ret = reboot(LINUX_REBOOT_CMD_KEXEC);
+	TEST_ASSERT(ret == -1 && errno == EBUSY,
+		    "reboot into a kexec_load image with a file preserved: %ld errno %d, want EBUSY",
+		    ret, errno);
+	printf("file preserved: kexec_load and reboot into its image refused\n");
+
+	close(session);
+	TEST_ASSERT(!load_segment(RAM_DEST, SEG_SIZE),
+		    "kexec_load after the session closed: %s", strerror(errno));
+	unload();
+	printf("session closed: kexec_load works again\n");
+	close(fd);
+	kvm_vm_free(vm);
+}
+
 int main(void)
 {
 	struct pool_range pools[MAX_POOLS];
@@ -109,8 +163,9 @@ int main(void)
 		check_pool(&pools[i]);
 	TEST_ASSERT(!load_segment(RAM_DEST, SEG_SIZE), "segment in RAM at %#lx: %s",
 		    RAM_DEST, strerror(errno));
-	TEST_ASSERT(!syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL),
-		    "unload: %s", strerror(errno));
+	unload();
 	printf("segment in RAM at %#lx loaded and unloaded\n", RAM_DEST);
+	if (kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL))
+		check_preserved_refusals();
 	return 0;
 }

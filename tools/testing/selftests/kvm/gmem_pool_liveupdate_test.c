@@ -1,40 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gmem_pool_liveupdate_test: pool-backed guest memory across kexec.
+ * gmem_pool_liveupdate_test: pool-backed guest memory across kexec, through
+ * the sessions of /dev/liveupdate.  Each mode is one step of a boot plan
+ * (tests/boots/lu*.boot); the sessions a step preserves are kept open by a
+ * child it leaves behind (gmem_pool_luo_hold()) until the kexec.
  *
- *   preserve TOKEN MIB SEED     a KVM_X86_SW_PROTECTED_VM guest fills MIB of
- *                               pool-backed private memory with a pattern
- *                               seeded by SEED; the file is preserved under
- *                               TOKEN (and TOKEN+1, one chunk, is preserved
- *                               to be left unclaimed); the bad cases of
- *                               preserve are checked.
- *   kexec KERNEL INITRD CMDLINE kexec_file_load() and reboot into it.
- *   retrieve TOKEN MIB SEED     the bad cases of retrieve are checked, then
- *                               the file is retrieved, a new VM reattaches it
- *                               and its guest checks every word, then
- *                               continues writing.
- *   absent TOKEN MIB            retrieving TOKEN fails with ENOENT (after a
- *                               rejected record).
- *   preserve-mmap TOKEN MIB SEED
- *                               a default-type VM fills MIB of a mapped pool
- *                               file (GUEST_MEMFD_FLAG_POOL_MMAP), the VMM
- *                               checks it through its mapping, and the file
- *                               is preserved under TOKEN.
- *   retrieve-mmap TOKEN MIB SEED
- *                               retrieving it without the mmap flag fails;
- *                               with it, the new VMM maps the file and reads
- *                               the same bytes, then a new default-type VM
- *                               checks and overwrites them.
+ * Before the kexec:
+ *   preserve SESSION NODE TOKEN MIB SEED
+ *	a KVM_X86_SW_PROTECTED_VM guest fills MIB of pool-backed private
+ *	memory on NODE with a pattern seeded by SEED; the file is preserved
+ *	in a new session SESSION under TOKEN, with a one-chunk file under
+ *	TOKEN + 1 that the next kernel leaves unretrieved.
+ *   preserve-mmap SESSION TOKEN MIB SEED
+ *	a default-type VM fills MIB of a mapped pool file on node 0
+ *	(GUEST_MEMFD_FLAG_POOL_MMAP), the VMM checks it through its mapping,
+ *	and it is preserved under TOKEN in a new session SESSION.
+ *   preserve-hole SESSION NODE TOKEN MIB ALLOC_MIB UID
+ *	a pool file of MIB on NODE with its first ALLOC_MIB allocated is
+ *	preserved under TOKEN in a new session SESSION; with a UID other than
+ *	0, root only makes the VM and the session and hands both to UID,
+ *	which makes and preserves the file.
+ *   limits PREFIX NR
+ *	NR new sessions PREFIX-00...: the first takes 128 files, the 129th
+ *	gets ENOSPC and goes to the second session; the session past the
+ *	64 of the kernel gets ENOMEM, and a closed one gives its place back.
+ *   kexec KERNEL INITRD CMDLINE
+ *	kexec_file_load() and reboot into it.
+ *
+ * After the kexec:
+ *   retrieve SESSION NODE TOKEN MIB SEED
+ *	the bad cases of retrieve, then TOKEN is retrieved, a new VM adopts
+ *	it and its guest checks every word and writes over them; another VM
+ *	cannot take it; FINISH frees TOKEN + 1's chunk, and closing the file
+ *	frees the rest.
+ *   retrieve-keep SESSION NODE TOKEN MIB SEED NEW NEW_TOKEN
+ *	as retrieve, ended by closing the session; then the file loses its
+ *	last chunk and is preserved again under NEW_TOKEN in a new session
+ *	NEW, where it is frozen: fallocate and punch hole get EBUSY, the
+ *	guest reads the chunks it holds and faults on the hole with EBUSY.
+ *   retrieve-mmap SESSION TOKEN MIB SEED
+ *	the new VMM maps the retrieved file and reads the same bytes, then a
+ *	new default-type VM checks and overwrites them.
+ *   retrieve-hole SESSION NODE TOKEN MIB
+ *	the retrieved file has its size, holds no chunk, and can take one.
+ *   limits-back PREFIX NR
+ *	the sessions of "limits" came back with their 129 files.
+ *   drop SESSION NODE TOKEN CHUNKS
+ *	FINISH on a session nobody took a file from frees its CHUNKS chunks.
+ *   absent SESSION
+ *	the session did not come back: RETRIEVE_SESSION gets ENOENT.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <linux/falloc.h>
+#include <linux/liveupdate.h>
 #include <linux/sizes.h>
 
 #include "gmem_pool_util.h"
@@ -45,8 +74,11 @@
 #define LU_SLOT		10
 #define LU_GPA		SZ_4G
 #define LU_STAGE_DONE	1
-#define LU_NOBODY	65534
+#define LU_STAGE_HELD	2
 #define LU_GOLDEN	0x9e3779b97f4a7c15ULL
+#define LU_NO_TOKEN	0x4242424242424242ULL
+
+static uint64_t chunk;
 
 static uint64_t lu_word(uint64_t seed, uint64_t off)
 {
@@ -79,19 +111,46 @@ static void guest_verify(uint64_t gpa, uint64_t size, uint64_t seed)
 	GUEST_DONE();
 }
 
-/* Every file here is a pool file on node 0. */
-static int create_gmem(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-		       uint64_t token)
+/* Read a chunk the file holds, then one it does not. */
+static void guest_touch(uint64_t held, uint64_t hole, uint64_t want)
 {
-	return __gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL | flags, 0,
-				  token);
+	GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)held), want);
+	GUEST_SYNC(LU_STAGE_HELD);
+	READ_ONCE(*(uint64_t *)hole);
+	GUEST_DONE();
+}
+
+static uint64_t num(const char *arg)
+{
+	char *end;
+	uint64_t v = strtoull(arg, &end, 0);
+
+	TEST_ASSERT(*arg && !*end, "not a number: '%s'", arg);
+	return v;
 }
 
 static void expect_errno(int ret, int err, const char *what)
 {
-	TEST_ASSERT(ret < 0 && errno == err, "%s: got %d errno %d, want %s",
+	TEST_ASSERT(ret == -1 && errno == err, "%s: got %d errno %d, want %s",
 		    what, ret, errno, strerror(err));
 	printf("ok: %s -> %s\n", what, strerror(err));
+}
+
+static void expect_free(int node, long want, const char *when)
+{
+	long free = gmem_pool_free_chunks(node);
+
+	TEST_ASSERT(free == want, "node %d %s: %ld chunks free, want %ld",
+		    node, when, free, want);
+	printf("ok: node %d %s: %ld chunks free\n", node, when, free);
+}
+
+static uint64_t file_size(int fd)
+{
+	struct stat st;
+
+	TEST_ASSERT(!fstat(fd, &st), "fstat: %s", strerror(errno));
+	return st.st_size;
 }
 
 /*
@@ -117,7 +176,7 @@ static void run_lu_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	}
 }
 
-/* Run a guest over @fd's memory at LU_GPA until it reports it is done. */
+/* Bind @fd as private memory at LU_GPA and run the guest program on it. */
 static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
 		      uint64_t size, uint64_t seed)
 {
@@ -132,95 +191,7 @@ static void run_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
 	run_lu_guest(vm, vcpu, size, seed);
 }
 
-static int do_preserve(uint64_t token, uint64_t size, uint64_t seed)
-{
-	uint64_t chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = gmem_pool_create_private_vm(&vcpu, guest_fill);
-	int fd = create_gmem(vm, size, 0, 0), fd2;
-
-	TEST_ASSERT(fd >= 0, "pool guest_memfd: %s", strerror(errno));
-	run_guest(vm, vcpu, fd, size, seed);
-	printf("ok: guest filled %lu MiB\n", size >> 20);
-
-	expect_errno(__gmem_pool_preserve(fd, 0), EINVAL,
-		     "preserve token 0");
-	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
-	expect_errno(__gmem_pool_preserve(fd, token + 2), EBUSY,
-		     "preserve the same file twice");
-	fd2 = create_gmem(vm, chunk, 0, 0);
-	TEST_ASSERT(fd2 >= 0, "second file");
-	expect_errno(__gmem_pool_preserve(fd2, token), EEXIST,
-		     "preserve a token in use");
-	expect_errno(__gmem_pool_unpreserve(fd2, token), EINVAL,
-		     "unpreserve another file's token");
-	TEST_ASSERT(!__gmem_pool_unpreserve(fd, token), "unpreserve");
-	expect_errno(__gmem_pool_unpreserve(fd, token), ENOENT,
-		     "unpreserve twice");
-	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
-	TEST_ASSERT(!fallocate(fd2, FALLOC_FL_KEEP_SIZE, 0, chunk), "fallocate");
-	TEST_ASSERT(!__gmem_pool_preserve(fd2, token + 1),
-		    "preserve the file to leave unclaimed");
-	/* The files stay preserved (and alive) after this process exits. */
-	return 0;
-}
-
-static int do_kexec(const char *kernel, const char *initrd, const char *cmdline)
-{
-	gmem_pool_kexec_load(kernel, initrd, cmdline);
-	gmem_pool_kexec_reboot();
-	return 1;
-}
-
-/* KVM refuses VM ioctls from another mm: the child makes its own VM. */
-static void retrieve_as_nobody(uint64_t size, uint64_t token)
-{
-	struct kvm_vm *vm;
-	int status;
-	pid_t pid = fork();
-
-	if (!pid) {
-		vm = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
-		if (setresuid(LU_NOBODY, LU_NOBODY, LU_NOBODY))
-			_exit(2);
-		_exit(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
-				  token) < 0 && errno == EPERM ? 0 : 1);
-	}
-	TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
-	TEST_ASSERT(WIFEXITED(status) && !WEXITSTATUS(status),
-		    "retrieve as another uid: not EPERM (%d)", status);
-	printf("ok: retrieve as uid %d -> EPERM\n", LU_NOBODY);
-}
-
-static int do_retrieve(uint64_t token, uint64_t size, uint64_t seed)
-{
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = gmem_pool_create_private_vm(&vcpu, guest_verify);
-	int fd;
-
-	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
-				 token + 100), ENOENT, "retrieve unknown token");
-	expect_errno(create_gmem(vm, size, 0, token), EINVAL,
-		     "token without the restore flag");
-	expect_errno(create_gmem(vm, size * 2, GUEST_MEMFD_FLAG_POOL_RESTORE,
-				 token), EINVAL, "retrieve with the wrong size");
-	retrieve_as_nobody(size, token);
-	fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE, token);
-	TEST_ASSERT(fd >= 0, "retrieve: %s", strerror(errno));
-	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
-				 token), EBUSY, "retrieve twice");
-	run_guest(vm, vcpu, fd, size, seed);
-	printf("ok: guest verified %lu MiB and went on\n", size >> 20);
-	kvm_vm_free(vm);
-	close(fd);
-	return 0;
-}
-
-/*
- * A default-type VM whose memory is a mapped pool file
- * (GUEST_MEMFD_FLAG_POOL_MMAP): the VMM reaches the memory through the
- * mapping, KVM through an ordinary memslot pointing at it.
- */
+/* A default-type VM whose memory at LU_GPA is the VMM's mapping @mem. */
 static void run_mapped_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 			     void *mem, uint64_t size, uint64_t seed)
 {
@@ -228,7 +199,7 @@ static void run_mapped_guest(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	run_lu_guest(vm, vcpu, size, seed);
 }
 
-/* The VMM's own view: every word is what @want says. */
+/* The VMM's own view: every word is the pattern, or its inverse. */
 static void check_words(const uint64_t *mem, uint64_t size, uint64_t seed,
 			bool inverted)
 {
@@ -241,84 +212,497 @@ static void check_words(const uint64_t *mem, uint64_t size, uint64_t seed,
 	}
 }
 
-static int do_preserve_mmap(uint64_t token, uint64_t size, uint64_t seed)
+/* Hand @session to a holder, close this process's copy of it. */
+static void hold_and_close(int session)
 {
+	gmem_pool_luo_hold(&session, 1);
+	close(session);
+}
+
+static int do_preserve(char **argv)
+{
+	int node = num(argv[1]);
+	uint64_t token = num(argv[2]), size = num(argv[3]) << 20;
+	long before = gmem_pool_free_chunks(node);
+	long held = size / chunk + 1;
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_fill);
-	int fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_MMAP, 0);
+	struct kvm_vm *vm;
+	int fd, extra, session;
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_fill);
+	fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, node);
+	run_guest(vm, vcpu, fd, size, num(argv[4]));
+	printf("ok: guest filled %lu MiB on node %d\n", size >> 20, node);
+	extra = gmem_pool_create(vm, chunk, GUEST_MEMFD_FLAG_POOL, node);
+	TEST_ASSERT(!fallocate(extra, FALLOC_FL_KEEP_SIZE, 0, chunk),
+		    "fallocate: %s", strerror(errno));
+
+	session = gmem_pool_luo_new_session(argv[0]);
+	gmem_pool_luo_preserve(session, fd, token);
+	gmem_pool_luo_preserve(session, extra, token + 1);
+	printf("ok: session %s: %#lx and %#lx preserved\n", argv[0], token,
+	       token + 1);
+	hold_and_close(session);
+	/* The session alone keeps the files, and their chunks, from now on. */
+	kvm_vm_free(vm);
+	close(fd);
+	close(extra);
+	expect_free(node, before - held, "with the VM and its fds gone");
+	return 0;
+}
+
+static int do_preserve_mmap(char **argv)
+{
+	uint64_t token = num(argv[1]), size = num(argv[2]) << 20;
+	uint64_t seed = num(argv[3]);
+	long before = gmem_pool_free_chunks(0);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	int fd, session;
 	uint64_t *mem;
 
-	TEST_ASSERT(fd >= 0, "mappable pool guest_memfd: %s", strerror(errno));
+	vm = vm_create_with_one_vcpu(&vcpu, guest_fill);
+	fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL |
+			      GUEST_MEMFD_FLAG_POOL_MMAP, 0);
 	mem = gmem_pool_map(fd, size);
 	run_mapped_guest(vm, vcpu, mem, size, seed);
 	check_words(mem, size, seed, false);
 	printf("ok: default-type guest filled %lu MiB of a mapped file, the VMM read it\n",
 	       size >> 20);
-	TEST_ASSERT(!__gmem_pool_preserve(fd, token), "preserve");
-	/* Preserved while mapped; the mapping goes when this process exits. */
+	session = gmem_pool_luo_new_session(argv[0]);
+	gmem_pool_luo_preserve(session, fd, token);
+	hold_and_close(session);
+	/* Preserved while mapped; the mapping goes before the kexec. */
+	kvm_vm_free(vm);
+	munmap(mem, size);
+	close(fd);
+	expect_free(0, before - size / chunk, "with the mapping gone");
 	return 0;
 }
 
-static int do_retrieve_mmap(uint64_t token, uint64_t size, uint64_t seed)
+/*
+ * The VMM of a tenant, as uid @uid, in a child: the agent (root) opened
+ * /dev/kvm and made @session for it; the VMM makes its VM and a pool file
+ * of @size bytes on @node with its first @alloc bytes allocated, and
+ * preserves the file under @token.  Whoever holds a session fd owns it.
+ */
+static void tenant_preserve(int session, uid_t uid, int node, uint64_t size,
+			    uint64_t alloc, uint64_t token)
 {
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_verify);
-	uint64_t *mem;
-	int fd;
+	struct kvm_create_guest_memfd args = {
+		.size = size,
+		.flags = GUEST_MEMFD_FLAG_POOL,
+		.pool_node = node,
+	};
+	int kvm, vm, fd, status;
+	pid_t pid = fork();
 
-	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE, token),
-		     EINVAL, "retrieve a mappable file without the mmap flag");
-	fd = create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE |
-			 GUEST_MEMFD_FLAG_POOL_MMAP, token);
-	TEST_ASSERT(fd >= 0, "retrieve: %s", strerror(errno));
+	TEST_ASSERT(pid >= 0, "fork: %s", strerror(errno));
+	if (pid) {
+		TEST_ASSERT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+			    !WEXITSTATUS(status), "the tenant failed: %#x", status);
+		return;
+	}
+	kvm = open(KVM_DEV_PATH, O_RDWR);
+	TEST_ASSERT(kvm >= 0, "open " KVM_DEV_PATH ": %s", strerror(errno));
+	TEST_ASSERT(!setgroups(0, NULL) && !setresgid(uid, uid, uid) &&
+		    !setresuid(uid, uid, uid), "setresuid %u: %s", uid,
+		    strerror(errno));
+	if (uid)
+		expect_errno(__gmem_pool_luo_open(), EACCES,
+			     "the tenant's own open of " GMEM_POOL_LUO_DEV);
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM: %s", strerror(errno));
+	fd = ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+	TEST_ASSERT(fd >= 0, "KVM_CREATE_GUEST_MEMFD: %s", strerror(errno));
+	if (alloc)
+		TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, alloc),
+			    "fallocate: %s", strerror(errno));
+	gmem_pool_luo_preserve(session, fd, token);
+	printf("ok: uid %u preserved %#lx (%lu MiB, %lu MiB allocated)\n",
+	       getuid(), token, size >> 20, alloc >> 20);
+	exit(0);
+}
+
+static int do_preserve_hole(char **argv)
+{
+	int node = num(argv[1]), session = gmem_pool_luo_new_session(argv[0]);
+	uint64_t alloc = num(argv[4]) << 20;
+	long before = gmem_pool_free_chunks(node);
+
+	tenant_preserve(session, num(argv[5]), node, num(argv[3]) << 20, alloc,
+			num(argv[2]));
+	hold_and_close(session);
+	expect_free(node, before - alloc / chunk,
+		    "with the tenant gone, its session held");
+	return 0;
+}
+
+static void limit_name(char *buf, size_t len, const char *prefix, int i)
+{
+	snprintf(buf, len, "%s-%02d", prefix, i);
+}
+
+/* @session takes GMEM_POOL_LUO_FILES one-chunk holes; the next is @fd. */
+static void fill_session(struct kvm_vm *vm, int session, int *fd)
+{
+	int i;
+
+	for (i = 0; i < GMEM_POOL_LUO_FILES; i++) {
+		*fd = gmem_pool_create(vm, chunk, GUEST_MEMFD_FLAG_POOL, 0);
+		gmem_pool_luo_preserve(session, *fd, i);
+		close(*fd);
+	}
+	*fd = gmem_pool_create(vm, chunk, GUEST_MEMFD_FLAG_POOL, 0);
+	expect_errno(__gmem_pool_luo_preserve(session, *fd, i), ENOSPC,
+		     "file 129 of a session");
+}
+
+static int do_limits(char **argv)
+{
+	int nr = num(argv[1]), s[GMEM_POOL_LUO_SESSIONS], luo, fd, i;
+	struct kvm_vm *vm = vm_create_barebones();
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+
+	TEST_ASSERT(nr >= 2 && nr <= GMEM_POOL_LUO_SESSIONS, "bad NR %d", nr);
+	luo = gmem_pool_luo_open();
+	for (i = 0; i < nr; i++) {
+		limit_name(name, sizeof(name), argv[0], i);
+		s[i] = gmem_pool_luo_create_session(luo, name);
+	}
+	limit_name(name, sizeof(name), argv[0], nr);
+	expect_errno(__gmem_pool_luo_create_session(luo, name), ENOMEM,
+		     "session 65 of the kernel");
+	close(s[nr - 1]);
+	limit_name(name, sizeof(name), argv[0], nr - 1);
+	s[nr - 1] = gmem_pool_luo_create_session(luo, name);
+	printf("ok: a closed session gave its place back\n");
+	close(luo);
+
+	fill_session(vm, s[0], &fd);
+	gmem_pool_luo_preserve(s[1], fd, 0);
+	close(fd);
+	printf("ok: another session takes the file\n");
+	gmem_pool_luo_hold(s, nr);
+	for (i = 0; i < nr; i++)
+		close(s[i]);
+	kvm_vm_free(vm);
+	return 0;
+}
+
+static int do_kexec(char **argv)
+{
+	gmem_pool_kexec_load(argv[0], argv[1], argv[2]);
+	gmem_pool_kexec_reboot();
+	return 1;
+}
+
+/* RETRIEVE_FD with a larger structure than the kernel's, zero past it. */
+static int retrieve_long(int session, uint64_t token)
+{
+	struct {
+		struct liveupdate_session_retrieve_fd args;
+		uint64_t tail[2];
+	} big = {
+		.args = { .size = sizeof(big), .fd = -1, .token = token },
+	};
+
+	TEST_ASSERT(!ioctl(session, LIVEUPDATE_SESSION_RETRIEVE_FD, &big),
+		    "retrieve %#lx with a zero tail: %s", token, strerror(errno));
+	return big.args.fd;
+}
+
+/* The bad cases of a retrieved session, before anything is taken. */
+static int open_incoming(struct kvm_vm *vm, const char *name, int node,
+			 uint64_t token)
+{
+	int luo = gmem_pool_luo_open(), session, probe;
+
+	session = gmem_pool_luo_retrieve_session(luo, name);
+	expect_errno(__gmem_pool_luo_retrieve_session(luo, name), EINVAL,
+		     "retrieve the session twice");
+	close(luo);
+	probe = gmem_pool_create(vm, chunk, GUEST_MEMFD_FLAG_POOL, node);
+	expect_errno(__gmem_pool_luo_preserve(session, probe, LU_NO_TOKEN),
+		     EINVAL, "preserve into a retrieved session");
+	close(probe);
+	expect_errno(__gmem_pool_luo_retrieve(session, LU_NO_TOKEN), ENOENT,
+		     "retrieve an unknown token");
+	expect_errno(__gmem_pool_luo_retrieve(session, token + 2), ENOENT,
+		     "retrieve the token after the last");
+	return session;
+}
+
+/* Retrieved twice: two fds of one file, of the size preserved. */
+static int retrieve_checked(int session, uint64_t token, uint64_t size,
+			    int *again)
+{
+	int fd = retrieve_long(session, token);
+	struct stat a, b;
+
+	*again = gmem_pool_luo_retrieve(session, token);
+	TEST_ASSERT(!fstat(fd, &a) && !fstat(*again, &b), "fstat");
+	TEST_ASSERT(a.st_ino == b.st_ino && a.st_dev == b.st_dev,
+		    "a second retrieve gave another file");
+	TEST_ASSERT(a.st_size == size, "retrieved size %ld, want %lu",
+		    a.st_size, size);
+	printf("ok: %#lx retrieved twice: one file of %lu MiB\n", token,
+	       size >> 20);
+	return fd;
+}
+
+/* A VM other than the one that adopted @fd cannot bind it. */
+static void check_adopted(int fd, uint64_t size)
+{
+	struct kvm_vm *other = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
+	void *shared = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	TEST_ASSERT(shared != MAP_FAILED, "mmap");
+	expect_errno(__vm_set_user_memory_region2(other, LU_SLOT,
+						  KVM_MEM_GUEST_MEMFD, LU_GPA,
+						  size, shared, fd, 0),
+		     EINVAL, "bind the file to a second VM");
+	kvm_vm_free(other);
+	munmap(shared, size);
+}
+
+static int do_retrieve(char **argv)
+{
+	int node = num(argv[1]), session, fd, again;
+	uint64_t token = num(argv[2]), size = num(argv[3]) << 20;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	long before;
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_verify);
+	session = open_incoming(vm, argv[0], node, token);
+	before = gmem_pool_free_chunks(node);
+	fd = retrieve_checked(session, token, size, &again);
+	expect_free(node, before, "after the retrieve");
+	run_guest(vm, vcpu, fd, size, num(argv[4]));
+	printf("ok: a new VM adopted it, its guest verified %lu MiB and went on\n",
+	       size >> 20);
+	check_adopted(again, size);
+
+	gmem_pool_luo_finish(session);
+	expect_free(node, before + 1, "after FINISH freed the unretrieved file");
+	TEST_ASSERT(!__gmem_pool_luo_finish(session), "FINISH twice: %s",
+		    strerror(errno));
+	expect_errno(__gmem_pool_luo_retrieve(session, token), ENOENT,
+		     "retrieve after FINISH");
+	close(session);
+	kvm_vm_free(vm);
+	close(fd);
+	close(again);
+	expect_free(node, before + 1 + size / chunk, "with the file closed");
+	return 0;
+}
+
+/*
+ * @fd is frozen: no fallocate; its guest reads @want at offset 0 and
+ * faults on the hole at @hole.
+ */
+static void check_frozen(struct kvm_vm *vm, int fd, uint64_t hole,
+			 uint64_t want)
+{
+	struct kvm_vcpu *vcpu = vm_vcpu_add(vm, 1, guest_touch);
+	struct kvm_run *run = vcpu->run;
+	struct ucall uc;
+	int ret;
+
+	expect_errno(fallocate(fd, FALLOC_FL_KEEP_SIZE, hole, chunk), EBUSY,
+		     "fallocate a frozen file");
+	expect_errno(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       0, chunk), EBUSY, "punch a frozen file");
+	vcpu_args_set(vcpu, 3, LU_GPA, LU_GPA + hole, want);
+	vcpu_run(vcpu);
+	TEST_ASSERT(get_ucall(vcpu, &uc) == UCALL_SYNC &&
+		    uc.args[1] == LU_STAGE_HELD, "guest read of a held chunk");
+	printf("ok: the guest reads a chunk the frozen file holds\n");
+	ret = _vcpu_run(vcpu);
+	TEST_ASSERT(ret == -1 && errno == EBUSY &&
+		    run->exit_reason == KVM_EXIT_MEMORY_FAULT,
+		    "guest access to a hole: KVM_RUN %d errno %d exit %u",
+		    ret, errno, run->exit_reason);
+	TEST_ASSERT(run->memory_fault.gpa >= LU_GPA + hole &&
+		    run->memory_fault.gpa < LU_GPA + hole + chunk,
+		    "memory fault at %#llx", run->memory_fault.gpa);
+	printf("ok: guest access to the hole -> EBUSY, memory fault exit\n");
+}
+
+static int do_retrieve_keep(char **argv)
+{
+	int node = num(argv[1]), session, fd, again;
+	uint64_t token = num(argv[2]), size = num(argv[3]) << 20;
+	uint64_t seed = num(argv[4]), hole = size - chunk;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	long before;
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_verify);
+	session = open_incoming(vm, argv[0], node, token);
+	before = gmem_pool_free_chunks(node);
+	fd = retrieve_checked(session, token, size, &again);
+	close(again);
+	close(session);
+	expect_free(node, before + 1, "after closing the session");
+	run_guest(vm, vcpu, fd, size, seed);
+	printf("ok: guest verified %lu MiB and went on\n", size >> 20);
+	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       hole, chunk), "punch: %s", strerror(errno));
+	expect_free(node, before + 2, "after the punch");
+
+	session = gmem_pool_luo_new_session(argv[5]);
+	gmem_pool_luo_preserve(session, fd, num(argv[6]));
+	printf("ok: preserved again in %s\n", argv[5]);
+	/* The guest finds what guest_verify() left at offset 0. */
+	check_frozen(vm, fd, hole, ~lu_word(seed, 0));
+	expect_free(node, before + 2, "after the refused calls");
+	hold_and_close(session);
+	kvm_vm_free(vm);
+	close(fd);
+	expect_free(node, before + 2, "with the VM and the fd gone");
+	return 0;
+}
+
+static int do_retrieve_mmap(char **argv)
+{
+	uint64_t token = num(argv[1]), size = num(argv[2]) << 20;
+	uint64_t seed = num(argv[3]), *mem;
+	long before = gmem_pool_free_chunks(0);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	int session, fd;
+
+	session = gmem_pool_luo_get_session(argv[0]);
+	fd = gmem_pool_luo_retrieve(session, token);
+	TEST_ASSERT_EQ(file_size(fd), size);
 	mem = gmem_pool_map(fd, size);
 	check_words(mem, size, seed, false);
 	printf("ok: the new VMM maps the retrieved file and reads the same %lu MiB\n",
 	       size >> 20);
+	vm = vm_create_with_one_vcpu(&vcpu, guest_verify);
 	run_mapped_guest(vm, vcpu, mem, size, seed);
 	check_words(mem, size, seed, true);
-	printf("ok: default-type guest verified it and went on; the VMM sees its writes\n");
+	printf("ok: a default-type guest verified it and went on; the VMM sees its writes\n");
+	gmem_pool_luo_finish(session);
+	close(session);
 	kvm_vm_free(vm);
 	munmap(mem, size);
 	close(fd);
+	expect_free(0, before + size / chunk, "with the file closed");
 	return 0;
 }
 
-static int do_absent(uint64_t token, uint64_t size)
+static int do_retrieve_hole(char **argv)
 {
-	struct kvm_vm *vm = vm_create_barebones_type(KVM_X86_SW_PROTECTED_VM);
+	int node = num(argv[1]), session, fd;
+	uint64_t size = num(argv[3]) << 20;
+	long before = gmem_pool_free_chunks(node);
 
-	expect_errno(create_gmem(vm, size, GUEST_MEMFD_FLAG_POOL_RESTORE,
-				 token), ENOENT, "retrieve a token of a rejected record");
-	kvm_vm_free(vm);
+	session = gmem_pool_luo_get_session(argv[0]);
+	fd = gmem_pool_luo_retrieve(session, num(argv[2]));
+	TEST_ASSERT_EQ(file_size(fd), size);
+	expect_free(node, before, "after retrieving a file of holes");
+	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, size - chunk, chunk),
+		    "fallocate the last chunk: %s", strerror(errno));
+	expect_free(node, before - 1, "after fallocate");
+	gmem_pool_luo_finish(session);
+	close(session);
+	close(fd);
+	expect_free(node, before, "with the file closed");
 	return 0;
 }
+
+static int do_limits_back(char **argv)
+{
+	int nr = num(argv[1]), s[GMEM_POOL_LUO_SESSIONS], luo, fd, i;
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+
+	TEST_ASSERT(nr >= 2 && nr <= GMEM_POOL_LUO_SESSIONS, "bad NR %d", nr);
+	luo = gmem_pool_luo_open();
+	for (i = 0; i < nr; i++) {
+		limit_name(name, sizeof(name), argv[0], i);
+		s[i] = gmem_pool_luo_retrieve_session(luo, name);
+	}
+	close(luo);
+	for (i = 0; i < GMEM_POOL_LUO_FILES; i++) {
+		fd = gmem_pool_luo_retrieve(s[0], i);
+		TEST_ASSERT_EQ(file_size(fd), chunk);
+		close(fd);
+	}
+	expect_errno(__gmem_pool_luo_retrieve(s[0], i), ENOENT,
+		     "the file the full session refused");
+	fd = gmem_pool_luo_retrieve(s[1], 0);
+	close(fd);
+	for (i = 0; i < nr; i++) {
+		gmem_pool_luo_finish(s[i]);
+		close(s[i]);
+	}
+	printf("ok: %d sessions and %d files came back\n", nr,
+	       GMEM_POOL_LUO_FILES + 1);
+	return 0;
+}
+
+static int do_drop(char **argv)
+{
+	int node = num(argv[1]), session = gmem_pool_luo_get_session(argv[0]);
+	long before = gmem_pool_free_chunks(node);
+
+	gmem_pool_luo_finish(session);
+	expect_free(node, before + num(argv[3]), "after FINISH");
+	expect_errno(__gmem_pool_luo_retrieve(session, num(argv[2])), ENOENT,
+		     "retrieve a dropped file");
+	close(session);
+	return 0;
+}
+
+static int do_absent(char **argv)
+{
+	int luo = gmem_pool_luo_open();
+
+	expect_errno(__gmem_pool_luo_retrieve_session(luo, argv[0]), ENOENT,
+		     "retrieve a session the last kernel did not hand over");
+	close(luo);
+	return 0;
+}
+
+static const struct lu_mode {
+	const char *name;
+	int nr_args;
+	int (*fn)(char **argv);
+} lu_modes[] = {
+	{ "preserve", 5, do_preserve },
+	{ "preserve-mmap", 4, do_preserve_mmap },
+	{ "preserve-hole", 6, do_preserve_hole },
+	{ "limits", 2, do_limits },
+	{ "retrieve", 5, do_retrieve },
+	{ "retrieve-keep", 7, do_retrieve_keep },
+	{ "retrieve-mmap", 4, do_retrieve_mmap },
+	{ "retrieve-hole", 4, do_retrieve_hole },
+	{ "limits-back", 2, do_limits_back },
+	{ "drop", 4, do_drop },
+	{ "absent", 1, do_absent },
+};
 
 int main(int argc, char **argv)
 {
-	uint64_t token, size, seed;
+	unsigned int i;
 
 	if (argc == 5 && !strcmp(argv[1], "kexec"))
-		return do_kexec(argv[2], argv[3], argv[4]);
-	TEST_REQUIRE(kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL));
+		return do_kexec(argv + 2);
+	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
+	chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	TEST_REQUIRE(chunk);
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) &
 		     BIT(KVM_X86_SW_PROTECTED_VM));
-	if (argc == 4 && !strcmp(argv[1], "absent"))
-		return do_absent(strtoull(argv[2], NULL, 0),
-				 strtoull(argv[3], NULL, 0) << 20);
-	TEST_ASSERT(argc == 5,
-		    "usage: preserve|retrieve|preserve-mmap|retrieve-mmap TOKEN MIB SEED");
-	token = strtoull(argv[2], NULL, 0);
-	size = strtoull(argv[3], NULL, 0) << 20;
-	seed = strtoull(argv[4], NULL, 0);
-	if (!strcmp(argv[1], "preserve"))
-		return do_preserve(token, size, seed);
-	if (!strcmp(argv[1], "retrieve"))
-		return do_retrieve(token, size, seed);
-	if (!strcmp(argv[1], "preserve-mmap"))
-		return do_preserve_mmap(token, size, seed);
-	if (!strcmp(argv[1], "retrieve-mmap"))
-		return do_retrieve_mmap(token, size, seed);
-	TEST_FAIL("unknown mode %s", argv[1]);
-	return 1;
+	TEST_REQUIRE(!access(GMEM_POOL_LUO_DEV, F_OK));
+	for (i = 0; i < ARRAY_SIZE(lu_modes); i++)
+		if (argc > 1 && !strcmp(argv[1], lu_modes[i].name))
+			break;
+	TEST_ASSERT(i < ARRAY_SIZE(lu_modes) &&
+		    argc == lu_modes[i].nr_args + 2,
+		    "usage: see the comment at the top of %s", __FILE__);
+	return lu_modes[i].fn(argv + 2);
 }

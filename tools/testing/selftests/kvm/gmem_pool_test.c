@@ -76,13 +76,15 @@ TEST(create_invalid)
 		{ "node 1024", chunk_size, pool, 1024, false, 0 },
 		{ "node ~0", chunk_size, pool, ~0ULL, false, 0 },
 		{ "node without pool flag", chunk_size, 0, 1, false, 0 },
+		{ "unknown flag bit 10 (once POOL_RESTORE)", chunk_size,
+		  pool | BIT_ULL(10), 0, true, 0 },
 		{ "unknown flag bit 11", chunk_size, pool | BIT_ULL(11), 0, true, 0 },
 		{ "mmap flag without pool flag", chunk_size,
 		  GUEST_MEMFD_FLAG_POOL_MMAP, 0, false, 0 },
 		{ "unknown flag bit 63", chunk_size, pool | BIT_ULL(63), 0, true, 0 },
-		{ "reserved[0]", chunk_size, pool, 0, true, 1 },
-		{ "reserved[3]", chunk_size, pool, 0, true, 4 },
-		{ "reserved[3] without pool", chunk_size, 0, 0, false, 4 },
+		{ "reserved[0] (once pool_token)", chunk_size, pool, 0, true, 1 },
+		{ "reserved[4]", chunk_size, pool, 0, true, 5 },
+		{ "reserved[4] without pool", chunk_size, 0, 0, false, 5 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
 	struct kvm_create_guest_memfd args;
@@ -116,7 +118,7 @@ TEST(create_poolless_node)
 		if (gmem_pool_free_chunks(nid) >= 0)
 			continue;
 		fd = __gmem_pool_create(vm, chunk_size, GUEST_MEMFD_FLAG_POOL,
-					nid, 0);
+					nid);
 		EXPECT_EQ(fd, -1);
 		EXPECT_EQ(errno, EINVAL) TH_LOG("node %d", nid);
 	}

@@ -13,6 +13,12 @@
 
 #define GMEM_POOL_SYSFS		"/sys/kernel/mm/gmem_pool"
 #define GMEM_POOL_MAX_NODES	64
+#define GMEM_POOL_LUO_DEV	"/dev/liveupdate"
+/* The kernel's limits (GMEM_HANDOVER_MAX_SESSIONS, _MAX_SESSION_FILES). */
+#define GMEM_POOL_LUO_SESSIONS	64
+#define GMEM_POOL_LUO_FILES	128
+/* An unprivileged uid and gid (nobody) for the tests that drop root. */
+#define GMEM_POOL_NOBODY	65534
 
 /* Host page-table levels gmem_pool_host_levels() counts. */
 enum gmem_pool_level {
@@ -29,18 +35,32 @@ long gmem_pool_free_chunks(int nid);
 int gmem_pool_find_node(uint64_t nr);
 
 int __gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-		       uint64_t node, uint64_t token);
+		       uint64_t node);
 int gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
 		     uint64_t node);
 void *gmem_pool_map(int fd, uint64_t size);
-int __gmem_pool_preserve(int fd, uint64_t token);
-int __gmem_pool_unpreserve(int fd, uint64_t token);
 
 struct kvm_vm *gmem_pool_create_private_vm(struct kvm_vcpu **vcpu,
 					   void *guest_code);
 void gmem_pool_prefault_slot0(struct kvm_vcpu *vcpu);
 
 void gmem_pool_read_line(const char *path, char *buf, size_t len);
+int __gmem_pool_luo_open(void);
+int gmem_pool_luo_open(void);
+int __gmem_pool_luo_create_session(int luo, const char *name);
+int gmem_pool_luo_create_session(int luo, const char *name);
+int __gmem_pool_luo_retrieve_session(int luo, const char *name);
+int gmem_pool_luo_retrieve_session(int luo, const char *name);
+int gmem_pool_luo_new_session(const char *name);
+int gmem_pool_luo_get_session(const char *name);
+int __gmem_pool_luo_preserve(int session, int fd, uint64_t token);
+void gmem_pool_luo_preserve(int session, int fd, uint64_t token);
+int __gmem_pool_luo_retrieve(int session, uint64_t token);
+int gmem_pool_luo_retrieve(int session, uint64_t token);
+int __gmem_pool_luo_finish(int session);
+void gmem_pool_luo_finish(int session);
+void gmem_pool_luo_hold(const int *fds, int nr);
+
 void gmem_pool_kexec_load(const char *kernel, const char *initrd,
 			  const char *cmdline);
 void gmem_pool_kexec_reboot(void);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <linux/liveupdate.h>
 #include <linux/reboot.h>
 
 #include "gmem_pool_util.h"
@@ -18,6 +20,8 @@
 #include "test_util.h"
 
 #define PTDUMP_FILE	"/sys/kernel/debug/page_tables/current_kernel"
+/* gmem_pool_luo_hold() closes the descriptors below this. */
+#define GMEM_POOL_HOLD_FDS	4096
 
 static int ptdump_level(const char *line)
 {
@@ -130,20 +134,17 @@ int gmem_pool_find_node(uint64_t nr)
  * @size: file size, in bytes.
  * @flags: GUEST_MEMFD_FLAG_* as given; GUEST_MEMFD_FLAG_POOL is not added.
  * @node: the pool's NUMA node (&kvm_create_guest_memfd.pool_node).
- * @token: token of a preserved file to retrieve
- *	(&kvm_create_guest_memfd.pool_token).
  *
  * Return: the new file descriptor, or -1 with errno set by
  * KVM_CREATE_GUEST_MEMFD.
  */
 int __gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
-		       uint64_t node, uint64_t token)
+		       uint64_t node)
 {
 	struct kvm_create_guest_memfd args = {
 		.size = size,
 		.flags = flags,
 		.pool_node = node,
-		.pool_token = token,
 	};
 
 	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
@@ -161,7 +162,7 @@ int __gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
 int gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
 		     uint64_t node)
 {
-	int fd = __gmem_pool_create(vm, size, flags, node, 0);
+	int fd = __gmem_pool_create(vm, size, flags, node);
 
 	TEST_ASSERT(fd >= 0, KVM_IOCTL_ERROR(KVM_CREATE_GUEST_MEMFD, fd));
 	return fd;
@@ -180,37 +181,6 @@ void *gmem_pool_map(int fd, uint64_t size)
 
 	TEST_ASSERT(mem != MAP_FAILED, "mmap: %s", strerror(errno));
 	return mem;
-}
-
-static int gmem_pool_token_ioctl(int fd, unsigned long cmd, uint64_t token)
-{
-	struct kvm_gmem_pool_preserve args = { .token = token };
-
-	return ioctl(fd, cmd, &args);
-}
-
-/**
- * __gmem_pool_preserve() - Preserve a pool file across kexec.
- * @fd: the pool file.
- * @token: the token to preserve it under (KVM_GMEM_POOL_PRESERVE).
- *
- * Return: 0, or -1 with errno set by the ioctl.
- */
-int __gmem_pool_preserve(int fd, uint64_t token)
-{
-	return gmem_pool_token_ioctl(fd, KVM_GMEM_POOL_PRESERVE, token);
-}
-
-/**
- * __gmem_pool_unpreserve() - Undo __gmem_pool_preserve().
- * @fd: the pool file.
- * @token: the token it was preserved under (KVM_GMEM_POOL_UNPRESERVE).
- *
- * Return: 0, or -1 with errno set by the ioctl.
- */
-int __gmem_pool_unpreserve(int fd, uint64_t token)
-{
-	return gmem_pool_token_ioctl(fd, KVM_GMEM_POOL_UNPRESERVE, token);
 }
 
 /**
@@ -273,10 +243,276 @@ void gmem_pool_read_line(const char *path, char *buf, size_t len)
 }
 
 /**
+ * __gmem_pool_luo_open() - Open /dev/liveupdate.
+ *
+ * Return: the file descriptor, or -1 with errno set by open(2) (EBUSY
+ * while another descriptor of the device is open).
+ */
+int __gmem_pool_luo_open(void)
+{
+	return open(GMEM_POOL_LUO_DEV, O_RDWR | O_CLOEXEC);
+}
+
+/**
+ * gmem_pool_luo_open() - Open /dev/liveupdate or fail the test.
+ *
+ * Return: the file descriptor.
+ */
+int gmem_pool_luo_open(void)
+{
+	int fd = __gmem_pool_luo_open();
+
+	TEST_ASSERT(fd >= 0, "open %s: %s", GMEM_POOL_LUO_DEV, strerror(errno));
+	return fd;
+}
+
+/* The name into a zeroed name field, cut to the field if longer. */
+static void luo_set_name(__u8 *field, const char *name)
+{
+	size_t len = strlen(name);
+
+	memset(field, 0, LIVEUPDATE_SESSION_NAME_LENGTH);
+	memcpy(field, name, len < LIVEUPDATE_SESSION_NAME_LENGTH ?
+	       len : LIVEUPDATE_SESSION_NAME_LENGTH);
+}
+
+/**
+ * __gmem_pool_luo_create_session() - Start a session for the next kernel.
+ * @luo: a descriptor of /dev/liveupdate.
+ * @name: the session's name; cut to LIVEUPDATE_SESSION_NAME_LENGTH bytes
+ *	(so unterminated) if longer.
+ *
+ * Return: the session's file descriptor, or -1 with errno set by
+ * LIVEUPDATE_IOCTL_CREATE_SESSION.
+ */
+int __gmem_pool_luo_create_session(int luo, const char *name)
+{
+	struct liveupdate_ioctl_create_session args = {
+		.size = sizeof(args),
+		.fd = -1,
+	};
+
+	luo_set_name(args.name, name);
+	if (ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &args))
+		return -1;
+	return args.fd;
+}
+
+/**
+ * gmem_pool_luo_create_session() - Start a session or fail the test.
+ * @luo: a descriptor of /dev/liveupdate.
+ * @name: the session's name.
+ *
+ * Return: the session's file descriptor.
+ */
+int gmem_pool_luo_create_session(int luo, const char *name)
+{
+	int fd = __gmem_pool_luo_create_session(luo, name);
+
+	TEST_ASSERT(fd >= 0, "create session '%s': %s", name, strerror(errno));
+	return fd;
+}
+
+/**
+ * __gmem_pool_luo_retrieve_session() - Take a session of the last kernel.
+ * @luo: a descriptor of /dev/liveupdate.
+ * @name: the name the session had, cut as by
+ *	__gmem_pool_luo_create_session().
+ *
+ * Return: the session's file descriptor, or -1 with errno set by
+ * LIVEUPDATE_IOCTL_RETRIEVE_SESSION.
+ */
+int __gmem_pool_luo_retrieve_session(int luo, const char *name)
+{
+	struct liveupdate_ioctl_retrieve_session args = {
+		.size = sizeof(args),
+		.fd = -1,
+	};
+
+	luo_set_name(args.name, name);
+	if (ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &args))
+		return -1;
+	return args.fd;
+}
+
+/**
+ * gmem_pool_luo_retrieve_session() - Take a session or fail the test.
+ * @luo: a descriptor of /dev/liveupdate.
+ * @name: the name the session had in the last kernel.
+ *
+ * Return: the session's file descriptor.
+ */
+int gmem_pool_luo_retrieve_session(int luo, const char *name)
+{
+	int fd = __gmem_pool_luo_retrieve_session(luo, name);
+
+	TEST_ASSERT(fd >= 0, "retrieve session '%s': %s", name,
+		    strerror(errno));
+	return fd;
+}
+
+/**
+ * gmem_pool_luo_new_session() - Open the device, start a session, close it.
+ * @name: the session's name.
+ *
+ * /dev/liveupdate has one opener at a time and its sessions outlive it:
+ * closing it at once leaves it to the next program.
+ *
+ * Return: the session's file descriptor.
+ */
+int gmem_pool_luo_new_session(const char *name)
+{
+	int luo = gmem_pool_luo_open();
+	int fd = gmem_pool_luo_create_session(luo, name);
+
+	close(luo);
+	return fd;
+}
+
+/**
+ * gmem_pool_luo_get_session() - Open the device, retrieve a session, close it.
+ * @name: the name the session had in the last kernel.
+ *
+ * Return: the session's file descriptor.
+ */
+int gmem_pool_luo_get_session(const char *name)
+{
+	int luo = gmem_pool_luo_open();
+	int fd = gmem_pool_luo_retrieve_session(luo, name);
+
+	close(luo);
+	return fd;
+}
+
+/**
+ * __gmem_pool_luo_preserve() - Add a file to a session of this kernel.
+ * @session: the session's file descriptor.
+ * @fd: the file to preserve.
+ * @token: its name in the session.
+ *
+ * Return: 0, or -1 with errno set by LIVEUPDATE_SESSION_PRESERVE_FD.
+ */
+int __gmem_pool_luo_preserve(int session, int fd, uint64_t token)
+{
+	struct liveupdate_session_preserve_fd args = {
+		.size = sizeof(args),
+		.fd = fd,
+		.token = token,
+	};
+
+	return ioctl(session, LIVEUPDATE_SESSION_PRESERVE_FD, &args);
+}
+
+/**
+ * gmem_pool_luo_preserve() - Add a file to a session or fail the test.
+ * @session: the session's file descriptor.
+ * @fd: the file to preserve.
+ * @token: its name in the session.
+ */
+void gmem_pool_luo_preserve(int session, int fd, uint64_t token)
+{
+	TEST_ASSERT(!__gmem_pool_luo_preserve(session, fd, token),
+		    "preserve token %#lx: %s", token, strerror(errno));
+}
+
+/**
+ * __gmem_pool_luo_retrieve() - Take a file of a retrieved session.
+ * @session: the session's file descriptor.
+ * @token: the token the file was preserved under.
+ *
+ * Return: a new file descriptor of the file, or -1 with errno set by
+ * LIVEUPDATE_SESSION_RETRIEVE_FD.
+ */
+int __gmem_pool_luo_retrieve(int session, uint64_t token)
+{
+	struct liveupdate_session_retrieve_fd args = {
+		.size = sizeof(args),
+		.fd = -1,
+		.token = token,
+	};
+
+	if (ioctl(session, LIVEUPDATE_SESSION_RETRIEVE_FD, &args))
+		return -1;
+	return args.fd;
+}
+
+/**
+ * gmem_pool_luo_retrieve() - Take a file of a session or fail the test.
+ * @session: the session's file descriptor.
+ * @token: the token the file was preserved under.
+ *
+ * Return: a new file descriptor of the file.
+ */
+int gmem_pool_luo_retrieve(int session, uint64_t token)
+{
+	int fd = __gmem_pool_luo_retrieve(session, token);
+
+	TEST_ASSERT(fd >= 0, "retrieve token %#lx: %s", token, strerror(errno));
+	return fd;
+}
+
+/**
+ * __gmem_pool_luo_finish() - End a retrieved session.
+ * @session: the session's file descriptor.
+ *
+ * Return: 0, or -1 with errno set by LIVEUPDATE_SESSION_FINISH.
+ */
+int __gmem_pool_luo_finish(int session)
+{
+	struct liveupdate_session_finish args = { .size = sizeof(args) };
+
+	return ioctl(session, LIVEUPDATE_SESSION_FINISH, &args);
+}
+
+/**
+ * gmem_pool_luo_finish() - End a retrieved session or fail the test.
+ * @session: the session's file descriptor.
+ */
+void gmem_pool_luo_finish(int session)
+{
+	TEST_ASSERT(!__gmem_pool_luo_finish(session), "finish: %s",
+		    strerror(errno));
+}
+
+/**
+ * gmem_pool_luo_hold() - Keep session descriptors open until the kexec.
+ * @fds: the descriptors to keep.
+ * @nr: how many.
+ *
+ * Closing a session before the kexec unpreserves its files, so a program
+ * that preserves and then exits leaves its sessions to a child: the child
+ * starts a session of its own (no signal of the caller's group reaches
+ * it), closes every other descriptor it inherited and sleeps until the
+ * machine kexecs.  The caller goes on and may exit.
+ */
+void gmem_pool_luo_hold(const int *fds, int nr)
+{
+	pid_t pid = fork();
+	int fd, i;
+
+	TEST_ASSERT(pid >= 0, "fork: %s", strerror(errno));
+	if (pid)
+		return;
+	setsid();
+	for (fd = 0; fd < GMEM_POOL_HOLD_FDS; fd++) {
+		for (i = 0; i < nr && fds[i] != fd; i++)
+			;
+		if (i == nr)
+			close(fd);
+	}
+	for (;;)
+		pause();
+}
+
+/**
  * gmem_pool_kexec_load() - Load a kernel for kexec or fail the test.
  * @kernel: path of the kernel image.
  * @initrd: path of its initramfs.
  * @cmdline: its command line.
+ *
+ * kexec_file_load(2): the kernel adds the hand-over data of the preserved
+ * files to the image itself; kexec_load(2) is refused while any file is
+ * preserved.
  */
 void gmem_pool_kexec_load(const char *kernel, const char *initrd,
 			  const char *cmdline)
