@@ -55,9 +55,7 @@ static u32 gmem_ho_boot_nr_pools(void)
 /* Hand-over data goes with images that start a kernel taking over. */
 static bool gmem_ho_boot_wanted(const struct kimage *image)
 {
-	return image->type == KEXEC_TYPE_DEFAULT &&
-	       gmem_carveout_record_pool() &&
-	       gmem_ho_sabotage_mode() != GMEM_HO_SABOTAGE_DROP;
+	return image->type == KEXEC_TYPE_DEFAULT && gmem_carveout_record_pool();
 }
 
 /**
@@ -75,9 +73,17 @@ static bool gmem_ho_boot_wanted(const struct kimage *image)
 size_t gmem_handover_kexec_reserve(struct kimage *image)
 {
 	image->gmem_handover_size = 0;
-	if (gmem_ho_boot_wanted(image))
-		image->gmem_handover_size =
-			gmem_ho_boot_size(gmem_ho_boot_nr_pools());
+	if (!gmem_ho_boot_wanted(image))
+		return 0;
+	if (gmem_ho_sabotage_mode() == GMEM_HO_SABOTAGE_DROP) {
+		/* The record is sealed as usual; its key never reaches the kernel. */
+		get_random_bytes(image->gmem_handover_key,
+				 sizeof(image->gmem_handover_key));
+		image->gmem_handover_armed = true;
+		pr_warn("hand-over data left out of this kexec on purpose (debugfs knob)\n");
+		return 0;
+	}
+	image->gmem_handover_size = gmem_ho_boot_size(gmem_ho_boot_nr_pools());
 	return image->gmem_handover_size;
 }
 

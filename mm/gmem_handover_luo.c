@@ -172,12 +172,38 @@ static int gmem_luo_finish(struct gmem_ho_session *s, void __user *arg)
 	return gmem_ho_finish(s);
 }
 
+/*
+ * As mainline: a number outside the table is -EINVAL, a number of the
+ * table with other direction or size bits is -ENOTTY.
+ */
+static int gmem_luo_check_nr(unsigned int cmd, unsigned int base,
+			     unsigned int nr_cmds)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != LIVEUPDATE_IOCTL_TYPE)
+		return -ENOTTY;
+	if (nr < base || nr - base >= nr_cmds)
+		return -EINVAL;
+	return 0;
+}
+
+/* The ioctls of a session: LIVEUPDATE_CMD_SESSION_BASE and after. */
+#define GMEM_LUO_SESSION_CMDS	3
+/* The ioctls of the device: LIVEUPDATE_CMD_BASE and after. */
+#define GMEM_LUO_DEVICE_CMDS	2
+
 static long gmem_luo_session_ioctl(struct file *file, unsigned int cmd,
 				   unsigned long arg)
 {
 	struct gmem_ho_session *s = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	int ret;
 
+	ret = gmem_luo_check_nr(cmd, LIVEUPDATE_CMD_SESSION_BASE,
+				GMEM_LUO_SESSION_CMDS);
+	if (ret)
+		return ret;
 	switch (cmd) {
 	case LIVEUPDATE_SESSION_PRESERVE_FD:
 		return gmem_luo_preserve(s, uarg);
@@ -267,6 +293,11 @@ put_fd:
 static long gmem_luo_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
+	int ret;
+
+	ret = gmem_luo_check_nr(cmd, LIVEUPDATE_CMD_BASE, GMEM_LUO_DEVICE_CMDS);
+	if (ret)
+		return ret;
 	switch (cmd) {
 	case LIVEUPDATE_IOCTL_CREATE_SESSION:
 	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
