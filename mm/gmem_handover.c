@@ -1184,6 +1184,7 @@ static int __init gmem_handover_init(void)
 	mutex_unlock(&gmem_ho_lock);
 	return 0;
 }
+
 /* After the pools are active (core_initcall), before anyone can use them. */
 core_initcall_sync(gmem_handover_init);
 

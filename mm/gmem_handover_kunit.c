@@ -288,6 +288,7 @@ static struct kunit_suite gmem_pool_ho_suite = {
 	.exit = ho_k_exit,
 	.test_cases = gmem_pool_ho_cases,
 };
+
 kunit_test_suite(gmem_pool_ho_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the gmem pool hand-over sessions");

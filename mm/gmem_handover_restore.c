@@ -110,7 +110,7 @@ static int __init gmem_ho_quarantine_file(const void *rec,
 	n = gmem_ho_raw_node(rec, nid);
 	if (!n || first > total || nr > total - first)
 		return -EINVAL;
-	shift = min(le32_to_cpu(n->chunk_shift), (u32)GMEM_HANDOVER_SHIFT_1G);
+	shift = min_t(u32, le32_to_cpu(n->chunk_shift), GMEM_HANDOVER_SHIFT_1G);
 	base = le64_to_cpu(n->chunk_base);
 	for (e = first; e < first + nr; e++)
 		*count += gmem_ho_quarantine_range(nid,
@@ -214,7 +214,7 @@ static void __init gmem_ho_trust(void *rec, size_t len, u64 t0)
 {
 	struct gmem_handover_error err = { };
 	struct gmem_handover_view view;
-	u64 nr_chunks = 0;
+	u64 nr_chunks = 0, n;
 	int ret;
 
 	ret = gmem_ho_check(rec, len, &view, &err);
@@ -225,10 +225,16 @@ static void __init gmem_ho_trust(void *rec, size_t len, u64 t0)
 	}
 	ret = gmem_ho_adopt(rec, &view, &nr_chunks);
 	if (ret) {
-		/* Validated, yet the pools disagree: a bug; keep the chunks. */
-		gmem_ho_set_status("rejected: chunk ownership conflict (%pe)",
-				   ERR_PTR(ret));
-		pr_err("record adopted in part: chunk ownership conflict\n");
+		/*
+		 * Out of memory, or the pools disagree with a validated record
+		 * (a bug).  The sessions adopted so far stay; every chunk the
+		 * others name is quarantined, never given to another file.
+		 */
+		n = gmem_ho_quarantine(rec, len);
+		gmem_ho_set_status("adopted in part (%pe): %llu chunks quarantined",
+				   ERR_PTR(ret), n);
+		pr_err("record adopted in part (%pe): %llu chunks quarantined\n",
+		       ERR_PTR(ret), n);
 		return;
 	}
 	gmem_ho_set_status("restored: %u sessions, %u files, %llu chunks, generation %llu, %llu us",
