@@ -39,7 +39,6 @@
 #include <asm/sections.h>
 
 #include "gmem_carveout.h"
-#include "gmem_handover.h"
 
 /*
  * One pool per node, indexed by nid.  A pool is reserved when
@@ -171,8 +170,9 @@ void __init gmem_carveout_hold_fixed(void)
 	for (i = 0; i < n && chunk_shift; i++) {
 		if (!reqs[i].fixed ||
 		    !IS_ALIGNED(reqs[i].phys, GMEM_POOL_SECTION_SIZE) ||
-		    gmem_pool_layout(reqs[i].phys, reqs[i].size, chunk_shift,
-				     &l) ||
+		    gmem_pool_layout_room(reqs[i].phys, reqs[i].size,
+					  chunk_shift, reqs[i].record_room,
+					  &l) ||
 		    !memblock_is_region_memory(l.base, l.size) ||
 		    memblock_is_region_reserved(l.base, l.size))
 			continue;
@@ -200,7 +200,8 @@ static int __init gmem_carveout_place_fixed(const struct gmem_pool_request *req,
 		       req->nid, &req->phys, gmem_mib(GMEM_POOL_SECTION_SIZE));
 		return -EINVAL;
 	}
-	if (gmem_pool_layout(req->phys, req->size, chunk_shift, l)) {
+	if (gmem_pool_layout_room(req->phys, req->size, chunk_shift,
+				  req->record_room, l)) {
 		pr_err("node %d: %llu MiB at @%pa cannot be laid out, pool skipped\n",
 		       req->nid, gmem_mib(req->size), &req->phys);
 		return -EINVAL;
@@ -250,7 +251,8 @@ static int __init gmem_carveout_place_auto(const struct gmem_pool_request *req,
 			    SZ_1G - GMEM_POOL_SECTION_SIZE : 0;
 	phys_addr_t base;
 
-	if (gmem_pool_layout(model, req->size, chunk_shift, l)) {
+	if (gmem_pool_layout_room(model, req->size, chunk_shift,
+				  req->record_room, l)) {
 		pr_err("node %d: %llu MiB cannot be laid out, pool skipped\n",
 		       req->nid, gmem_mib(req->size));
 		return -EINVAL;
@@ -268,7 +270,8 @@ static int __init gmem_carveout_place_auto(const struct gmem_pool_request *req,
 	}
 	/* Only held to find the place; gmem_carveout_take() removes it. */
 	memblock_phys_free(base, l->size);
-	return gmem_pool_layout(base, req->size, chunk_shift, l);
+	return gmem_pool_layout_room(base, req->size, chunk_shift,
+				     req->record_room, l);
 }
 
 static void __init gmem_carveout_take(const struct gmem_pool_layout *l)
@@ -409,8 +412,7 @@ static int __init gmem_carveout_activate_one(int nid)
 		ret = -ENOMEM;
 		goto free_memtype;
 	}
-	/* A record the last kernel left must be read before formatting. */
-	gmem_handover_probe(pool, meta);
+	/* Formats the allocator metadata only: the record room is not touched. */
 	gmem_pool_init_meta(pool, meta);
 	pool->active = true;
 	node_set(nid, gmem_pool_nodes);
@@ -444,8 +446,6 @@ static int __init gmem_carveout_activate(void)
 	}
 	if (!any)
 		gmem_pool_chunk_shift = 0;
-	else
-		gmem_handover_restore();
 	return 0;
 }
 core_initcall(gmem_carveout_activate);
@@ -463,6 +463,43 @@ struct gmem_pool *gmem_pool_get(int nid)
 	return &gmem_pools[nid];
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_get);
+
+/**
+ * gmem_carveout_record_pool() - the pool that keeps the hand-over record
+ *
+ * Return: the active pool with room for the record, or NULL if there is
+ * none (no pool, or the pool of the lowest requested node could not be
+ * reserved).
+ */
+struct gmem_pool *gmem_carveout_record_pool(void)
+{
+	int nid;
+
+	for_each_node_mask(nid, gmem_pool_nodes)
+		if (gmem_pools[nid].layout.record_room)
+			return &gmem_pools[nid];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_carveout_record_pool);
+
+/**
+ * gmem_carveout_stop_alloc() - allocate no chunk any more
+ *
+ * Called by the hand-over when it seals the record for a kexec: from then
+ * on gmem_carveout_alloc() fails with -EBUSY, so no chunk freed after the
+ * seal is handed out again before the machine is down.  There is no way
+ * back: the kexec cannot fail past that point.
+ */
+void gmem_carveout_stop_alloc(void)
+{
+	int nid;
+
+	for_each_node_mask(nid, gmem_pool_nodes) {
+		spin_lock(&gmem_pools[nid].lock);
+		gmem_pools[nid].stopped = true;
+		spin_unlock(&gmem_pools[nid].lock);
+	}
+}
 
 /* The active pool whose chunks contain @pfn, or NULL. */
 static struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn)
@@ -551,8 +588,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_chunk);
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @nid has no pool or @owner is
- * %GMEM_CHUNK_OWNER_NONE, -ENOSPC if the pool is full, -ENOMEM if the
- * chunk could not be mapped for zeroing.
+ * %GMEM_CHUNK_OWNER_NONE, -ENOSPC if the pool is full, -EBUSY once a kexec
+ * has stopped allocation, -ENOMEM if the chunk could not be mapped for
+ * zeroing.
  */
 int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn)
 {

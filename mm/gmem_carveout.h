@@ -26,6 +26,15 @@
 #define GMEM_POOL_CHUNK_SHIFT_2M	21
 #define GMEM_POOL_CHUNK_SHIFT_1G	30
 #define GMEM_POOL_MAX_REQUESTS		MAX_NUMNODES
+/*
+ * Room the pool of the lowest requested node keeps for the hand-over
+ * record (include/linux/gmem_handover_abi.h): a fixed part for the header
+ * and the node, session and file tables, and per chunk of every pool the
+ * most a chunk can cost in the record.  gmem_handover.c checks that its
+ * largest record fits.
+ */
+#define GMEM_POOL_RECORD_FIXED		SZ_512K
+#define GMEM_POOL_RECORD_PER_CHUNK	16
 
 /* Room for "gmem pool node <nid>" in /proc/iomem. */
 #define GMEM_POOL_RES_NAME_LEN		24
@@ -68,8 +77,14 @@ struct gmem_pool_header {
  * struct gmem_pool_layout - where things are in one node's pool
  * @base: physical start of the reservation, section aligned
  * @size: bytes reserved, a multiple of the section size
+ * @want: chunk capacity asked for; laid out again from @base, @want, the
+ *	chunk size and @record_room, a pool comes out exactly the same
  * @meta_span: bytes at @base set aside for metadata, 2 MiB aligned
  * @meta_bytes: bytes of metadata actually used: header, bitmap, owners
+ * @record_off: offset from @base of the room kept for the hand-over
+ *	record, the last @record_room bytes of the metadata span
+ * @record_room: bytes of that room, page aligned; 0 in every pool but the
+ *	one that holds the record
  * @chunk_base: physical address of chunk 0, aligned to the chunk size
  * @nchunks: number of whole chunks between @chunk_base and the end
  * @chunk_shift: log2 of the chunk size in bytes
@@ -77,8 +92,11 @@ struct gmem_pool_header {
 struct gmem_pool_layout {
 	phys_addr_t base;
 	u64 size;
+	u64 want;
 	u64 meta_span;
 	u64 meta_bytes;
+	u64 record_off;
+	u64 record_room;
 	phys_addr_t chunk_base;
 	unsigned long nchunks;
 	unsigned int chunk_shift;
@@ -90,7 +108,9 @@ struct gmem_pool_layout {
  * @nid: NUMA node
  * @active: the pool's metadata is mapped and chunks can be handed out;
  *	set once at activation, before any user can look
- * @lock: protects @hdr->nfree, @bitmap and @owners; it is only taken in
+ * @stopped: no chunk may be allocated any more (a kexec is under way);
+ *	written and read under @lock
+ * @lock: protects @hdr->nfree, @bitmap, @owners and @stopped; it is only taken in
  *	process context and is never held while a chunk is zeroed or a
  *	caller's callback runs
  * @hdr: persistent header (mapped metadata area)
@@ -103,7 +123,8 @@ struct gmem_pool {
 	struct gmem_pool_layout layout;
 	int nid;
 	bool active;
-	/* Protects the free count, @bitmap and @owners: see above. */
+	bool stopped;
+	/* Protects the free count, @bitmap, @owners and @stopped: see above. */
 	spinlock_t lock;
 	struct gmem_pool_header *hdr;
 	unsigned long *bitmap;
@@ -118,12 +139,15 @@ struct gmem_pool {
  * @size: usable chunk capacity wanted, in bytes
  * @phys: physical base asked for, valid if @fixed
  * @fixed: the entry had an @<phys> part
+ * @record_room: bytes to keep in this pool for the hand-over record, see
+ *	%GMEM_POOL_RECORD_FIXED; 0 but for one pool
  */
 struct gmem_pool_request {
 	int nid;
 	u64 size;
 	phys_addr_t phys;
 	bool fixed;
+	u64 record_room;
 };
 
 /* gmem_carveout_param.c; the pure parsers are static unless KUnit is on. */
@@ -133,9 +157,13 @@ int gmem_pool_parse_chunk(const char *s, unsigned int *chunk_shift);
 #endif
 int __init gmem_pool_requests(const struct gmem_pool_request **reqs);
 unsigned int __init gmem_pool_requested_chunk_shift(void);
+void __init gmem_pool_set_requests(const struct gmem_pool_request *reqs,
+				   int n, unsigned int chunk_shift);
 
 /* gmem_chunk_alloc.c */
 u64 gmem_pool_meta_bytes(unsigned long nchunks);
+int gmem_pool_layout_room(phys_addr_t base, u64 want, unsigned int chunk_shift,
+			  u64 room, struct gmem_pool_layout *l);
 int gmem_pool_layout(phys_addr_t base, u64 want, unsigned int chunk_shift,
 		     struct gmem_pool_layout *l);
 void gmem_pool_init_meta(struct gmem_pool *pool, void *meta);
@@ -162,6 +190,8 @@ static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 
 /* gmem_carveout.c */
 struct gmem_pool *gmem_pool_get(int nid);
+struct gmem_pool *gmem_carveout_record_pool(void);
+void gmem_carveout_stop_alloc(void);
 
 /* gmem_carveout_sysfs.c: /sys/kernel/mm/gmem_pool, NULL without sysfs. */
 extern struct kobject *gmem_pool_sysfs_root;

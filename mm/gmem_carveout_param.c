@@ -15,6 +15,11 @@
  * pools.  Whether a well-formed entry can be honoured (node exists, memory
  * is free, @phys is sane) is decided later, at reservation time, entry by
  * entry.
+ *
+ * After a kexec that handed pools over, the placement comes from the
+ * hand-over data the kexec carried (gmem_pool_set_requests()), and both
+ * parameters are ignored: the pools must be where the last kernel left
+ * them, whatever the command line says.
  */
 
 #define pr_fmt(fmt) "gmem_pool: " fmt
@@ -33,6 +38,10 @@
 static struct gmem_pool_request gmem_pool_reqs[GMEM_POOL_MAX_REQUESTS] __initdata;
 static int gmem_pool_nr_reqs __initdata;
 static unsigned int gmem_pool_chunk_shift __initdata = GMEM_POOL_CHUNK_SHIFT_2M;
+/* Set when the kexec's hand-over data placed the pools. */
+static bool gmem_pool_placed __initdata;
+/* Set once the record room is given to one request. */
+static bool gmem_pool_room_done __initdata;
 
 static int gmem_pool_parse_err(const char *what, const char *at)
 {
@@ -168,16 +177,67 @@ VISIBLE_IF_KUNIT int gmem_pool_parse_chunk(const char *s,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_parse_chunk);
 
+/*
+ * The pool of the lowest node keeps the room for the hand-over record: for
+ * every chunk the requests can yield, sections rounded up included.
+ */
+static void __init gmem_pool_assign_room(void)
+{
+	u64 chunk, chunks = 0;
+	int i, home = 0;
+
+	if (gmem_pool_room_done || !gmem_pool_nr_reqs || !gmem_pool_chunk_shift)
+		return;
+	gmem_pool_room_done = true;
+	if (!IS_ENABLED(CONFIG_GMEM_HANDOVER))
+		return;
+	chunk = 1ULL << gmem_pool_chunk_shift;
+	for (i = 0; i < gmem_pool_nr_reqs; i++) {
+		chunks += DIV_ROUND_UP_ULL(gmem_pool_reqs[i].size, chunk) +
+			  DIV_ROUND_UP_ULL(GMEM_POOL_SECTION_SIZE, chunk);
+		if (gmem_pool_reqs[i].nid < gmem_pool_reqs[home].nid)
+			home = i;
+	}
+	gmem_pool_reqs[home].record_room = GMEM_POOL_RECORD_FIXED +
+					   chunks * GMEM_POOL_RECORD_PER_CHUNK;
+}
+
 /**
- * gmem_pool_requests() - the pools asked for on the command line
+ * gmem_pool_requests() - the pools to reserve
  * @reqs: set to the table of requests
+ *
+ * The pools asked for on the command line, or the ones the kexec's
+ * hand-over data placed.  One of them carries the room for the hand-over
+ * record.
  *
  * Return: the number of entries in *@reqs (0 when none or malformed).
  */
 int __init gmem_pool_requests(const struct gmem_pool_request **reqs)
 {
+	gmem_pool_assign_room();
 	*reqs = gmem_pool_reqs;
 	return gmem_pool_nr_reqs;
+}
+
+/**
+ * gmem_pool_set_requests() - place the pools as the last kernel did
+ * @reqs: one fixed request per pool, record room included
+ * @n: number of entries, at most %GMEM_POOL_MAX_REQUESTS
+ * @chunk_shift: log2 of the chunk size of every pool
+ *
+ * Called by the hand-over while it reads the kexec's boot data, before the
+ * command line is parsed; gmem_pool= and gmem_pool_chunk= are ignored from
+ * then on.
+ */
+void __init gmem_pool_set_requests(const struct gmem_pool_request *reqs,
+				   int n, unsigned int chunk_shift)
+{
+	n = min(n, GMEM_POOL_MAX_REQUESTS);
+	memcpy(gmem_pool_reqs, reqs, n * sizeof(*reqs));
+	gmem_pool_nr_reqs = n;
+	gmem_pool_chunk_shift = chunk_shift;
+	gmem_pool_placed = true;
+	gmem_pool_room_done = true;
 }
 
 /**
@@ -192,7 +252,13 @@ unsigned int __init gmem_pool_requested_chunk_shift(void)
 
 static int __init gmem_pool_setup(char *s)
 {
-	int n = gmem_pool_parse(s, gmem_pool_reqs, ARRAY_SIZE(gmem_pool_reqs));
+	int n;
+
+	if (gmem_pool_placed) {
+		pr_info("gmem_pool= ignored: the kexec placed the pools\n");
+		return 0;
+	}
+	n = gmem_pool_parse(s, gmem_pool_reqs, ARRAY_SIZE(gmem_pool_reqs));
 
 	if (n < 0) {
 		gmem_pool_nr_reqs = 0;
@@ -205,6 +271,10 @@ early_param("gmem_pool", gmem_pool_setup);
 
 static int __init gmem_pool_chunk_setup(char *s)
 {
+	if (gmem_pool_placed) {
+		pr_info("gmem_pool_chunk= ignored: the kexec placed the pools\n");
+		return 0;
+	}
 	if (gmem_pool_parse_chunk(s, &gmem_pool_chunk_shift)) {
 		pr_err("gmem_pool_chunk=%s: must be 2M or 1G, pools disabled\n",
 		       s ? s : "");

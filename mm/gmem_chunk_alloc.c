@@ -30,6 +30,7 @@
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/math.h>
+#include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
@@ -58,21 +59,27 @@ u64 gmem_pool_meta_bytes(unsigned long nchunks)
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_meta_bytes);
 
 /**
- * gmem_pool_layout() - compute where metadata and chunks of a pool go
+ * gmem_pool_layout_room() - compute where metadata, record room and chunks
+ *	of a pool go
  * @base: physical start of the reservation, section aligned
  * @want: usable chunk capacity wanted, in bytes
  * @chunk_shift: log2 of the chunk size, 21 (2 MiB) or 30 (1 GiB)
+ * @room: bytes to keep after the allocator metadata for the hand-over
+ *	record, 0 for none; rounded up to a page
  * @l: the layout, filled in on success
  *
  * The reservation is the smallest whole number of sections from @base
- * that holds the metadata and at least @want bytes of chunks; every whole
- * chunk up to its end is usable, so @l->nchunks may exceed what @want asks.
+ * that holds the metadata, the record room and at least @want bytes of
+ * chunks; every whole chunk up to its end is usable, so @l->nchunks may
+ * exceed what @want asks.  The record room is the last @room bytes of the
+ * metadata span, at @l->record_off from @base.
  *
  * Return: 0, or -EINVAL if @base is not section aligned, @want is 0 or
- * absurdly large, or @chunk_shift is not supported.
+ * absurdly large, @room is absurdly large or @chunk_shift is not
+ * supported.
  */
-int gmem_pool_layout(phys_addr_t base, u64 want, unsigned int chunk_shift,
-		     struct gmem_pool_layout *l)
+int gmem_pool_layout_room(phys_addr_t base, u64 want, unsigned int chunk_shift,
+			  u64 room, struct gmem_pool_layout *l)
 {
 	unsigned long want_chunks;
 	phys_addr_t end;
@@ -80,25 +87,45 @@ int gmem_pool_layout(phys_addr_t base, u64 want, unsigned int chunk_shift,
 	if (chunk_shift != GMEM_POOL_CHUNK_SHIFT_2M &&
 	    chunk_shift != GMEM_POOL_CHUNK_SHIFT_1G)
 		return -EINVAL;
-	if (!want || want > GMEM_POOL_MAX_BYTES ||
+	if (!want || want > GMEM_POOL_MAX_BYTES || room > GMEM_POOL_MAX_BYTES ||
 	    !IS_ALIGNED(base, GMEM_POOL_SECTION_SIZE))
 		return -EINVAL;
 
 	want_chunks = DIV_ROUND_UP_ULL(want, 1ULL << chunk_shift);
 	l->base = base;
+	l->want = want;
 	l->chunk_shift = chunk_shift;
-	l->meta_span = ALIGN(gmem_pool_meta_bytes(want_chunks),
-			     GMEM_POOL_META_ALIGN);
+	l->record_room = PAGE_ALIGN(room);
+	l->meta_span = ALIGN(PAGE_ALIGN(gmem_pool_meta_bytes(want_chunks)) +
+			     l->record_room, GMEM_POOL_META_ALIGN);
+	/* The room ends the span: without it the layout is as it always was. */
+	l->record_off = l->meta_span - l->record_room;
 	l->chunk_base = ALIGN(base + l->meta_span, 1ULL << chunk_shift);
 	end = ALIGN(l->chunk_base + ((u64)want_chunks << chunk_shift),
 		    GMEM_POOL_SECTION_SIZE);
 	l->size = end - base;
 	l->nchunks = (end - l->chunk_base) >> chunk_shift;
 	/* Chunks gained by rounding up to a section need metadata too. */
-	while (gmem_pool_meta_bytes(l->nchunks) > l->meta_span)
+	while (gmem_pool_meta_bytes(l->nchunks) > l->record_off)
 		l->nchunks--;
 	l->meta_bytes = gmem_pool_meta_bytes(l->nchunks);
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_layout_room);
+
+/**
+ * gmem_pool_layout() - gmem_pool_layout_room() without record room
+ * @base: physical start of the reservation, section aligned
+ * @want: usable chunk capacity wanted, in bytes
+ * @chunk_shift: log2 of the chunk size, 21 (2 MiB) or 30 (1 GiB)
+ * @l: the layout, filled in on success
+ *
+ * Return: as gmem_pool_layout_room().
+ */
+int gmem_pool_layout(phys_addr_t base, u64 want, unsigned int chunk_shift,
+		     struct gmem_pool_layout *l)
+{
+	return gmem_pool_layout_room(base, want, chunk_shift, 0, l);
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_layout);
 
@@ -115,6 +142,7 @@ void gmem_pool_init_meta(struct gmem_pool *pool, void *meta)
 	struct gmem_pool_header *hdr = meta;
 
 	spin_lock_init(&pool->lock);
+	pool->stopped = false;
 	pool->hdr = hdr;
 	pool->bitmap = meta + sizeof(*hdr);
 	pool->owners = (u32 *)(pool->bitmap +
@@ -144,7 +172,7 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_init_meta);
  * The chunk is not zeroed here; that is the caller's job.
  *
  * Return: 0, -EINVAL if @owner is %GMEM_CHUNK_OWNER_NONE, -ENOSPC if every
- * chunk is in use.
+ * chunk is in use, -EBUSY once allocation is stopped for a kexec.
  */
 int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
 			  unsigned long *idx)
@@ -156,6 +184,10 @@ int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
 		return -EINVAL;
 
 	spin_lock(&pool->lock);
+	if (pool->stopped) {
+		spin_unlock(&pool->lock);
+		return -EBUSY;
+	}
 	i = find_first_zero_bit(pool->bitmap, nchunks);
 	if (i >= nchunks) {
 		spin_unlock(&pool->lock);

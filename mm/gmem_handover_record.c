@@ -7,17 +7,27 @@
  * DOC: gmem pool hand-over record
  *
  * The kernel that kexecs writes the record with gmem_handover_begin(),
- * gmem_handover_add_node(), gmem_handover_add_file() with its
- * gmem_handover_add_slot() calls, and gmem_handover_finish().  The next
- * kernel calls gmem_handover_validate() on the whole record, then
- * gmem_handover_match_layout() against the pools it reserved, and only then
- * reads files and chunks through the validated view.  A record that breaks
- * any rule is refused as a whole, with a reason the caller can log.
+ * which is told every count up front, then gmem_handover_add_node() for
+ * each pool, gmem_handover_add_session() for each session followed by
+ * gmem_handover_add_file() for each of its files, each of them followed by
+ * its gmem_handover_add_extent() calls, and gmem_handover_finish().  The
+ * encoder refuses anything out of order or out of bounds and never writes
+ * past the buffer, but it does not look for a chunk given twice: that
+ * takes a bitmap, which only the validator has.
  *
- * Everything here is O(nodes + files + chunks), allocates nothing and takes
- * no lock: the caller owns the buffers and serialises access to them.  The
- * same source builds in userspace for the host unit tests and the fuzzer,
- * so it only uses headers that tests/host/include provides.
+ * The next kernel checks that the record carries the key of its kexec
+ * (gmem_handover_check_key() before validation, gmem_handover_key_eq()
+ * after), calls gmem_handover_validate() on the whole record, then
+ * gmem_handover_match_layout() against the pools it reserved, and only
+ * then reads sessions, files and extents through the validated view.  A
+ * record that breaks any rule is refused as a whole, with a reason the
+ * caller can log.
+ *
+ * Validation is O(nodes^2 + sessions^2 + files * nodes + extents), plus
+ * one pass over the scratch bitmap's words; nothing here allocates or
+ * takes a lock: the caller owns the buffers and serialises access to them.
+ * The same source builds in userspace for the host unit tests and the
+ * fuzzer, so it only uses headers that tests/host/include provides.
  */
 
 #include <linux/bitops.h>
@@ -32,13 +42,19 @@
 
 #define HO_HDR_SIZE	sizeof(struct gmem_handover_header)
 #define HO_NODE_SIZE	sizeof(struct gmem_handover_node)
+#define HO_SESSION_SIZE	sizeof(struct gmem_handover_session)
 #define HO_FILE_SIZE	sizeof(struct gmem_handover_file)
-#define HO_SLOT_SIZE	sizeof(__le32)
+#define HO_EXTENT_SIZE	sizeof(struct gmem_handover_extent)
 #define HO_CRC_SEED	(~0U)
+/* What ho_claim_chunks() returns when no chunk was taken already. */
+#define HO_NO_BIT	U64_MAX
 
 static_assert(HO_HDR_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_NODE_SIZE % GMEM_HANDOVER_ALIGN == 0);
+static_assert(HO_SESSION_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_FILE_SIZE % GMEM_HANDOVER_ALIGN == 0);
+static_assert(HO_EXTENT_SIZE % GMEM_HANDOVER_ALIGN == 0);
+static_assert(GMEM_HANDOVER_MAX_FILES <= U32_MAX / HO_FILE_SIZE);
 
 /* The compatible field as written: the string, NUL padded. */
 static const char ho_compatible[GMEM_HANDOVER_COMPATIBLE_LEN] =
@@ -52,22 +68,24 @@ static const char * const ho_reason_str[] = {
 	[GMEM_HO_BAD_VERSION]		= "unknown version",
 	[GMEM_HO_BAD_COMPATIBLE]	= "compatible string mismatch",
 	[GMEM_HO_BAD_HEADER_SIZE]	= "bad header size",
-	[GMEM_HO_BAD_FLAGS]		= "unknown header flags",
+	[GMEM_HO_BAD_FLAGS]		= "unknown header flags or reserved field set",
 	[GMEM_HO_BAD_LENGTH]		= "total length out of bounds",
 	[GMEM_HO_BAD_CHECKSUM]		= "checksum mismatch",
-	[GMEM_HO_BAD_COUNTS]		= "node, file or slot count out of bounds",
+	[GMEM_HO_BAD_COUNTS]		= "node, session, file or extent count out of bounds",
 	[GMEM_HO_BAD_SECTION]		= "section misaligned, overlapping or out of bounds",
 	[GMEM_HO_BAD_NODE]		= "malformed node entry",
 	[GMEM_HO_NODE_OVERLAP]		= "pools overlap",
 	[GMEM_HO_DUP_NID]		= "node ids repeated or unsorted",
 	[GMEM_HO_SCRATCH_SMALL]		= "scratch bitmap too small",
-	[GMEM_HO_BAD_TOKEN]		= "zero token",
-	[GMEM_HO_DUP_TOKEN]		= "tokens repeated or unsorted",
+	[GMEM_HO_BAD_SESSION]		= "malformed session entry",
+	[GMEM_HO_DUP_SESSION]		= "session name repeated",
+	[GMEM_HO_BAD_SESSION_FILES]	= "session file range invalid",
+	[GMEM_HO_DUP_TOKEN]		= "tokens repeated or unsorted in a session",
 	[GMEM_HO_BAD_FILE_NODE]		= "file on a node without pool",
 	[GMEM_HO_BAD_FILE_SIZE]		= "file size does not match its slots",
-	[GMEM_HO_BAD_FILE_SLOTS]	= "file slot range invalid",
-	[GMEM_HO_BAD_CHUNK]		= "chunk index beyond its pool",
-	[GMEM_HO_DUP_CHUNK]		= "chunk owned twice",
+	[GMEM_HO_BAD_FILE_EXTENTS]	= "file extent range invalid",
+	[GMEM_HO_BAD_EXTENT]		= "extent empty, unsorted or out of bounds",
+	[GMEM_HO_DUP_CHUNK]		= "chunk held twice",
 	[GMEM_HO_LAYOUT_NODE_MISSING]	= "node of the record has no pool",
 	[GMEM_HO_LAYOUT_CHUNK_SIZE]	= "pool chunk size changed",
 	[GMEM_HO_LAYOUT_PLACEMENT]	= "pool placement changed",
@@ -93,7 +111,7 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_handover_reason_str);
 /**
  * gmem_handover_format_error() - describe a refusal in one line
  * @err: filled by gmem_handover_validate() or gmem_handover_match_layout().
- * @buf: where to write the text, NUL terminated.
+ * @buf: where to write the text, NUL terminated, truncated to @size.
  * @size: bytes at @buf.
  *
  * Return: the length of the full text, as snprintf() returns it.
@@ -106,19 +124,25 @@ int gmem_handover_format_error(const struct gmem_handover_error *err,
 	switch (err->reason) {
 	case GMEM_HO_DUP_CHUNK:
 		return snprintf(buf, size,
-				"chunk %llu of node %u owned twice (files %#llx and %#llx)",
-				err->item, err->node, err->token2, err->token);
-	case GMEM_HO_BAD_CHUNK:
+				"chunk %llu of node %u held twice (file %#llx of session \"%s\" and file %#llx of session \"%s\")",
+				err->item, err->node, err->token2,
+				err->session2, err->token, err->session);
+	case GMEM_HO_BAD_EXTENT:
 		return snprintf(buf, size,
-				"%s: chunk %llu of node %u in file %#llx",
-				why, err->item, err->node, err->token);
-	case GMEM_HO_BAD_TOKEN:
+				"%s: extent %llu of file %#llx of session \"%s\"",
+				why, err->item, err->token, err->session);
 	case GMEM_HO_DUP_TOKEN:
 	case GMEM_HO_BAD_FILE_NODE:
 	case GMEM_HO_BAD_FILE_SIZE:
-	case GMEM_HO_BAD_FILE_SLOTS:
-		return snprintf(buf, size, "%s: file %llu (token %#llx)",
-				why, err->item, err->token);
+	case GMEM_HO_BAD_FILE_EXTENTS:
+		return snprintf(buf, size,
+				"%s: file %llu (token %#llx) of session \"%s\"",
+				why, err->item, err->token, err->session);
+	case GMEM_HO_BAD_SESSION:
+	case GMEM_HO_DUP_SESSION:
+	case GMEM_HO_BAD_SESSION_FILES:
+		return snprintf(buf, size, "%s: session %llu (\"%s\")",
+				why, err->item, err->session);
 	case GMEM_HO_BAD_NODE:
 	case GMEM_HO_NODE_OVERLAP:
 	case GMEM_HO_DUP_NID:
@@ -134,15 +158,49 @@ int gmem_handover_format_error(const struct gmem_handover_error *err,
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_format_error);
 
 static int ho_fail(struct gmem_handover_error *err,
-		   enum gmem_handover_reason reason, u32 node, u64 item,
-		   u64 token)
+		   enum gmem_handover_reason reason, u32 node, u64 item)
 {
+	memset(err, 0, sizeof(*err));
 	err->reason = reason;
 	err->node = node;
 	err->item = item;
-	err->token = token;
-	err->token2 = 0;
 	return reason == GMEM_HO_SCRATCH_SMALL ? -ENOSPC : -EINVAL;
+}
+
+/*
+ * A session name for a log line: the record may hold anything there, so
+ * stop at the array's end and replace what a terminal could take as a
+ * control sequence.
+ */
+static void ho_copy_name(char *dst, const char *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < GMEM_HANDOVER_NAME_LEN - 1 && src[i]; i++)
+		dst[i] = src[i] >= ' ' && src[i] <= '~' ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+static int ho_fail_session(struct gmem_handover_error *err,
+			   enum gmem_handover_reason reason,
+			   const struct gmem_handover_session *se, u32 s)
+{
+	int ret = ho_fail(err, reason, 0, s);
+
+	ho_copy_name(err->session, se->name);
+	return ret;
+}
+
+static int ho_fail_file(struct gmem_handover_error *err,
+			enum gmem_handover_reason reason,
+			const struct gmem_handover_session *se,
+			const struct gmem_handover_file *f, u64 item)
+{
+	int ret = ho_fail(err, reason, le32_to_cpu(f->nid), item);
+
+	err->token = le64_to_cpu(f->token);
+	ho_copy_name(err->session, se->name);
+	return ret;
 }
 
 static u32 ho_crc(const void *buf, size_t total_len)
@@ -157,40 +215,89 @@ static u32 ho_crc(const void *buf, size_t total_len)
 			   total_len - at - sizeof(zero));
 }
 
-/* Offsets of the sections as the encoder places them: back to back. */
-static void ho_layout(u32 nr_nodes, u32 nr_files, u64 *nodes_off,
-		      u64 *files_off, u64 *slots_off)
+/**
+ * struct ho_layout - where the encoder puts each section: back to back
+ * @nodes: offset of the node table.
+ * @sessions: offset of the session table.
+ * @files: offset of the file table.
+ * @extents: offset of the extent table.
+ */
+struct ho_layout {
+	u64 nodes;
+	u64 sessions;
+	u64 files;
+	u64 extents;
+};
+
+/* The counts are bounded, so none of these sums can overflow. */
+static void ho_layout(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
+		      struct ho_layout *lo)
 {
-	*nodes_off = HO_HDR_SIZE;
-	*files_off = *nodes_off + (u64)nr_nodes * HO_NODE_SIZE;
-	*slots_off = *files_off + (u64)nr_files * HO_FILE_SIZE;
+	lo->nodes = HO_HDR_SIZE;
+	lo->sessions = lo->nodes + (u64)nr_nodes * HO_NODE_SIZE;
+	lo->files = lo->sessions + (u64)nr_sessions * HO_SESSION_SIZE;
+	lo->extents = lo->files + (u64)nr_files * HO_FILE_SIZE;
 }
 
 /**
  * gmem_handover_record_size() - bytes needed for a record
  * @nr_nodes: pools, 1 to %GMEM_HANDOVER_MAX_NODES.
- * @nr_files: preserved files, up to %GMEM_HANDOVER_MAX_FILES.
- * @nr_slots: chunk slots of all files together.
- * @size: set to the record size in bytes on success.
+ * @nr_sessions: sessions, up to %GMEM_HANDOVER_MAX_SESSIONS.
+ * @nr_files: preserved files, up to %GMEM_HANDOVER_MAX_SESSION_FILES per
+ *	session.
+ * @nr_extents: extents of all files together; zero if there is no file.
+ * @size: set to the record size in bytes on success: the header, then
+ *	%GMEM_HANDOVER_NODE_BYTES per node, %GMEM_HANDOVER_SESSION_BYTES per
+ *	session, %GMEM_HANDOVER_FILE_BYTES per file and
+ *	%GMEM_HANDOVER_EXTENT_BYTES per extent.
  *
  * Return: 0, or -EINVAL if a count is out of bounds or the size overflows.
  */
-int gmem_handover_record_size(u32 nr_nodes, u32 nr_files, u64 nr_slots,
-			      size_t *size)
+int gmem_handover_record_size(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
+			      u64 nr_extents, size_t *size)
 {
-	u64 nodes_off, files_off, slots_off, bytes;
+	struct ho_layout lo;
+	u64 bytes;
 
 	if (!nr_nodes || nr_nodes > GMEM_HANDOVER_MAX_NODES ||
-	    nr_files > GMEM_HANDOVER_MAX_FILES)
+	    nr_sessions > GMEM_HANDOVER_MAX_SESSIONS ||
+	    nr_files > nr_sessions * GMEM_HANDOVER_MAX_SESSION_FILES ||
+	    (!nr_files && nr_extents))
 		return -EINVAL;
-	ho_layout(nr_nodes, nr_files, &nodes_off, &files_off, &slots_off);
-	if (check_mul_overflow(nr_slots, (u64)HO_SLOT_SIZE, &bytes) ||
-	    check_add_overflow(bytes, slots_off, &bytes) || bytes > SIZE_MAX)
+	ho_layout(nr_nodes, nr_sessions, nr_files, &lo);
+	if (check_mul_overflow(nr_extents, (u64)HO_EXTENT_SIZE, &bytes) ||
+	    check_add_overflow(bytes, lo.extents, &bytes) || bytes > SIZE_MAX)
 		return -EINVAL;
 	*size = bytes;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_record_size);
+
+static void ho_init_header(const struct gmem_handover_enc *enc,
+			   const struct ho_layout *lo, u64 generation,
+			   const u64 key[GMEM_HANDOVER_KEY_WORDS])
+{
+	struct gmem_handover_header *hdr = enc->buf;
+	unsigned int i;
+
+	memset(hdr, 0, HO_HDR_SIZE);
+	hdr->magic = cpu_to_le64(GMEM_HANDOVER_MAGIC);
+	hdr->version = cpu_to_le32(GMEM_HANDOVER_VERSION);
+	hdr->header_size = cpu_to_le32(HO_HDR_SIZE);
+	memcpy(hdr->compatible, ho_compatible, sizeof(hdr->compatible));
+	hdr->total_len = cpu_to_le64(enc->size);
+	hdr->generation = cpu_to_le64(generation);
+	for (i = 0; i < GMEM_HANDOVER_KEY_WORDS; i++)
+		hdr->key[i] = cpu_to_le64(key[i]);
+	hdr->nr_nodes = cpu_to_le32(enc->max_nodes);
+	hdr->nr_sessions = cpu_to_le32(enc->max_sessions);
+	hdr->nr_files = cpu_to_le32(enc->max_files);
+	hdr->nr_extents = cpu_to_le64(enc->max_extents);
+	hdr->nodes_off = cpu_to_le64(lo->nodes);
+	hdr->sessions_off = cpu_to_le64(lo->sessions);
+	hdr->files_off = cpu_to_le64(lo->files);
+	hdr->extents_off = cpu_to_le64(lo->extents);
+}
 
 /**
  * gmem_handover_begin() - start writing a record
@@ -198,47 +305,48 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_handover_record_size);
  * @buf: where the record goes, 8-byte aligned.
  * @len: bytes available at @buf; nothing past them is ever written.
  * @nr_nodes: pools that gmem_handover_add_node() will add.
- * @nr_files: files that gmem_handover_add_file() will add.
+ * @nr_sessions: sessions that gmem_handover_add_session() will add.
+ * @nr_files: files that gmem_handover_add_file() will add, all sessions
+ *	together.
+ * @nr_extents: extents that gmem_handover_add_extent() will add, all files
+ *	together.
  * @generation: hand-over counter to store.
+ * @key: the key of the kexec that will carry the record.
+ *
+ * The whole record is laid out now: its size is
+ * gmem_handover_record_size() of the counts.
  *
  * Return: 0; -EINVAL for a misaligned @buf or counts out of bounds;
- * -ENOSPC if @len cannot hold the header and both tables.
+ * -ENOSPC if @len cannot hold the record.
  */
 int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
-			u32 nr_nodes, u32 nr_files, u64 generation)
+			u32 nr_nodes, u32 nr_sessions, u32 nr_files,
+			u64 nr_extents, u64 generation,
+			const u64 key[GMEM_HANDOVER_KEY_WORDS])
 {
-	struct gmem_handover_header *hdr = buf;
-	u64 nodes_off, files_off, slots_off;
+	struct ho_layout lo;
 	size_t need;
 
 	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN ||
-	    gmem_handover_record_size(nr_nodes, nr_files, 0, &need))
+	    gmem_handover_record_size(nr_nodes, nr_sessions, nr_files,
+				      nr_extents, &need))
 		return -EINVAL;
 	if (need > len)
 		return -ENOSPC;
-	ho_layout(nr_nodes, nr_files, &nodes_off, &files_off, &slots_off);
-	memset(buf, 0, need);
-
-	hdr->magic = cpu_to_le64(GMEM_HANDOVER_MAGIC);
-	hdr->version = cpu_to_le32(GMEM_HANDOVER_VERSION);
-	hdr->header_size = cpu_to_le32(HO_HDR_SIZE);
-	memcpy(hdr->compatible, ho_compatible, sizeof(hdr->compatible));
-	hdr->generation = cpu_to_le64(generation);
-	hdr->nr_nodes = cpu_to_le32(nr_nodes);
-	hdr->nr_files = cpu_to_le32(nr_files);
-	hdr->nodes_off = cpu_to_le64(nodes_off);
-	hdr->files_off = cpu_to_le64(files_off);
-	hdr->slots_off = cpu_to_le64(slots_off);
+	ho_layout(nr_nodes, nr_sessions, nr_files, &lo);
 
 	memset(enc, 0, sizeof(*enc));
 	enc->buf = buf;
-	enc->len = len;
-	enc->nodes = buf + nodes_off;
-	enc->files = buf + files_off;
-	enc->slots = buf + slots_off;
+	enc->size = need;
+	enc->nodes = buf + lo.nodes;
+	enc->sessions = buf + lo.sessions;
+	enc->files = buf + lo.files;
+	enc->extents = buf + lo.extents;
 	enc->max_nodes = nr_nodes;
+	enc->max_sessions = nr_sessions;
 	enc->max_files = nr_files;
-	enc->max_slots = (len - slots_off) / HO_SLOT_SIZE;
+	enc->max_extents = nr_extents;
+	ho_init_header(enc, &lo, generation, key);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_begin);
@@ -257,7 +365,7 @@ static bool ho_pool_ok(const struct gmem_handover_pool *p)
 	    p->size % GMEM_HANDOVER_NODE_ALIGN ||
 	    check_add_overflow(p->base, p->size, &end))
 		return false;
-	if (!p->nr_chunks || p->nr_chunks >= GMEM_HANDOVER_HOLE ||
+	if (!p->nr_chunks || p->nr_chunks > GMEM_HANDOVER_MAX_CHUNKS ||
 	    p->chunk_base & ((1ULL << p->chunk_shift) - 1))
 		return false;
 	/* nr_chunks < 2^32 and shift <= 30: the shift cannot overflow. */
@@ -287,11 +395,11 @@ static void ho_get_node(const struct gmem_handover_node *n,
 /**
  * gmem_handover_add_node() - describe one pool
  * @enc: encoder after gmem_handover_begin().
- * @pool: the pool; nodes go by ascending nid, before any file.
+ * @pool: the pool; nodes go by ascending nid, before any session.
  *
  * Return: 0; -EINVAL for a malformed pool, a nid not above the previous
- * one, a pool overlapping an earlier one, or a call after a file;
- * -ENOSPC if all announced nodes were added already.
+ * one or a pool overlapping an earlier one; -ENOSPC if all announced
+ * nodes were added already.
  */
 int gmem_handover_add_node(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_pool *pool)
@@ -302,7 +410,7 @@ int gmem_handover_add_node(struct gmem_handover_enc *enc,
 
 	if (enc->nr_nodes == enc->max_nodes)
 		return -ENOSPC;
-	if (enc->nr_files || !ho_pool_ok(pool))
+	if (!ho_pool_ok(pool))
 		return -EINVAL;
 	for (i = 0; i < enc->nr_nodes; i++) {
 		ho_get_node(&enc->nodes[i], &prev);
@@ -320,6 +428,70 @@ int gmem_handover_add_node(struct gmem_handover_enc *enc,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_node);
 
+/* Sessions may start once every node is in and the last file is whole. */
+static bool ho_session_may_start(const struct gmem_handover_enc *enc)
+{
+	return enc->nr_nodes == enc->max_nodes &&
+	       enc->nr_files == enc->session_end &&
+	       enc->nr_extents == enc->file_end;
+}
+
+static bool ho_name_taken(const struct gmem_handover_enc *enc,
+			  const char *name, size_t len)
+{
+	u32 i;
+
+	/* Names are NUL padded: compare the terminator too. */
+	for (i = 0; i < enc->nr_sessions; i++)
+		if (!memcmp(enc->sessions[i].name, name, len + 1))
+			return true;
+	return false;
+}
+
+/**
+ * gmem_handover_add_session() - start the description of one session
+ * @enc: encoder whose nodes are all added, and the files of the previous
+ *	session with all their extents.
+ * @name: the session's name, NUL terminated, 1 to
+ *	%GMEM_HANDOVER_NAME_LEN - 1 characters, unique in the record.
+ * @nr_files: files of the session, up to %GMEM_HANDOVER_MAX_SESSION_FILES;
+ *	exactly that many gmem_handover_add_file() calls follow.
+ *
+ * Return: 0; -EINVAL if a node, a file or an extent before is missing, or
+ * for an empty or too long @name or too many files for a session; -EEXIST
+ * if another session has @name; -ENOSPC if all announced sessions were
+ * added already or @nr_files is more than the files announced and left.
+ */
+int gmem_handover_add_session(struct gmem_handover_enc *enc,
+			      const char *name, u32 nr_files)
+{
+	struct gmem_handover_session *se = &enc->sessions[enc->nr_sessions];
+	size_t len;
+
+	if (!ho_session_may_start(enc))
+		return -EINVAL;
+	if (enc->nr_sessions == enc->max_sessions)
+		return -ENOSPC;
+	len = strnlen(name, GMEM_HANDOVER_NAME_LEN);
+	if (!len || len == GMEM_HANDOVER_NAME_LEN ||
+	    nr_files > GMEM_HANDOVER_MAX_SESSION_FILES)
+		return -EINVAL;
+	if (nr_files > enc->max_files - enc->session_end)
+		return -ENOSPC;
+	if (ho_name_taken(enc, name, len))
+		return -EEXIST;
+
+	memset(se->name, 0, sizeof(se->name));
+	memcpy(se->name, name, len);
+	se->first_file = cpu_to_le32(enc->session_end);
+	se->nr_files = cpu_to_le32(nr_files);
+	enc->session_first = enc->session_end;
+	enc->session_end += nr_files;
+	enc->nr_sessions++;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_session);
+
 /* Index of the node entry with @nid among the first @nr, or -1. */
 static int ho_find_nid(const struct gmem_handover_node *nodes, u32 nr, u32 nid)
 {
@@ -331,53 +503,64 @@ static int ho_find_nid(const struct gmem_handover_node *nodes, u32 nr, u32 nid)
 	return -1;
 }
 
+/* @fi on its own, against the node @n it names. */
+static bool ho_file_ok(const struct gmem_handover_file_info *fi,
+		       const struct gmem_handover_node *n)
+{
+	u32 shift = le32_to_cpu(n->chunk_shift);
+
+	/* Extents are disjoint runs of at least one slot and one chunk. */
+	return fi->size && !(fi->size & ((1ULL << shift) - 1)) &&
+	       fi->nr_slots == fi->size >> shift &&
+	       fi->nr_extents <= fi->nr_slots &&
+	       fi->nr_extents <= le64_to_cpu(n->nr_chunks);
+}
+
 /**
  * gmem_handover_add_file() - start the description of one preserved file
- * @enc: encoder whose nodes are all added.
- * @fi: the file; @fi->nr_slots is ignored, the slot count is @fi->size
- *	divided by the chunk size of @fi->nid.  Files go by ascending token.
+ * @enc: encoder inside a session that has files left to add, whose
+ *	previous file has all its extents.
+ * @fi: the file: @fi->nr_slots must be @fi->size divided by the chunk size
+ *	of @fi->nid, and exactly @fi->nr_extents gmem_handover_add_extent()
+ *	calls follow.  Within a session, files go by ascending token.
  *
- * The file's slots follow with exactly that many gmem_handover_add_slot()
- * calls.
- *
- * Return: 0; -EINVAL for a zero token, a token not above the previous
- * one, a node without pool, a size that is zero or not a multiple of the
- * chunk size, or missing slots of the previous file; -ENOSPC if all
- * announced files were added or the slots cannot fit in the buffer.
+ * Return: 0; -EINVAL out of order (no session with files left, extents of
+ * the previous file missing, a token not above the previous one of the
+ * session), for a node without pool, a size that is zero or not a multiple
+ * of the chunk size, a wrong @fi->nr_slots, or more extents than slots or
+ * chunks; -ENOSPC if the extents are more than announced and left.
  */
 int gmem_handover_add_file(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_file_info *fi)
 {
 	struct gmem_handover_file *f = &enc->files[enc->nr_files];
 	const struct gmem_handover_node *n;
-	u32 shift;
 	int idx;
 
-	if (enc->nr_slots != enc->file_end || enc->nr_nodes != enc->max_nodes)
+	if (enc->nr_files == enc->session_end ||
+	    enc->nr_extents != enc->file_end)
 		return -EINVAL;
-	if (enc->nr_files == enc->max_files)
-		return -ENOSPC;
-	if (!fi->token || (enc->nr_files && fi->token <= enc->last_token))
+	if (enc->nr_files > enc->session_first && fi->token <= enc->last_token)
 		return -EINVAL;
 	idx = ho_find_nid(enc->nodes, enc->nr_nodes, fi->nid);
 	if (idx < 0)
 		return -EINVAL;
 	n = &enc->nodes[idx];
-	shift = le32_to_cpu(n->chunk_shift);
-	if (!fi->size || fi->size & ((1ULL << shift) - 1))
+	if (!ho_file_ok(fi, n))
 		return -EINVAL;
-	if (fi->size >> shift > enc->max_slots - enc->nr_slots)
+	if (fi->nr_extents > enc->max_extents - enc->nr_extents)
 		return -ENOSPC;
 
 	f->token = cpu_to_le64(fi->token);
 	f->size = cpu_to_le64(fi->size);
-	f->uid = cpu_to_le32(fi->uid);
-	f->gid = cpu_to_le32(fi->gid);
 	f->flags = cpu_to_le32(fi->flags);
 	f->nid = cpu_to_le32(fi->nid);
-	f->first_slot = cpu_to_le64(enc->nr_slots);
-	f->nr_slots = cpu_to_le64(fi->size >> shift);
-	enc->file_end = enc->nr_slots + (fi->size >> shift);
+	f->nr_slots = cpu_to_le64(fi->nr_slots);
+	f->first_extent = cpu_to_le64(enc->nr_extents);
+	f->nr_extents = cpu_to_le64(fi->nr_extents);
+	enc->file_end = enc->nr_extents + fi->nr_extents;
+	enc->next_slot = 0;
+	enc->file_slots = fi->nr_slots;
 	enc->chunk_limit = le64_to_cpu(n->nr_chunks);
 	enc->last_token = fi->token;
 	enc->nr_files++;
@@ -385,50 +568,75 @@ int gmem_handover_add_file(struct gmem_handover_enc *enc,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_file);
 
-/**
- * gmem_handover_add_slot() - give the next slot of the current file
- * @enc: encoder after gmem_handover_add_file().
- * @chunk: chunk index in the file's node, or %GMEM_HANDOVER_HOLE.
- *
- * Return: 0; -EINVAL if the file has all its slots already or @chunk is
- * beyond the node's pool.
+/*
+ * Slots [@slot, @slot + @nr) after @next_slot and within @nr_slots, chunks
+ * [@chunk, @chunk + @nr) within @nr_chunks: the rules of an extent that
+ * need no bitmap.
  */
-int gmem_handover_add_slot(struct gmem_handover_enc *enc, u32 chunk)
+static bool ho_extent_ok(u64 slot, u32 chunk, u32 nr, u64 next_slot,
+			 u64 nr_slots, u64 nr_chunks)
 {
-	if (enc->nr_slots == enc->file_end)
+	return nr && slot >= next_slot && nr <= nr_slots &&
+	       slot <= nr_slots - nr && (u64)chunk + nr <= nr_chunks;
+}
+
+/**
+ * gmem_handover_add_extent() - give the next run of chunks of the file
+ * @enc: encoder after gmem_handover_add_file(), with extents of the file
+ *	left to add.
+ * @slot: first slot of the run, at or after the end of the file's previous
+ *	extent.
+ * @chunk: chunk index of @slot in the file's node.
+ * @nr: slots and chunks of the run, at least 1.
+ *
+ * Return: 0; -EINVAL if the file has all its extents already, @nr is zero,
+ * or the run starts before the end of the previous one, or runs past the
+ * file or the node's pool.
+ */
+int gmem_handover_add_extent(struct gmem_handover_enc *enc, u64 slot,
+			     u32 chunk, u32 nr)
+{
+	struct gmem_handover_extent *x = &enc->extents[enc->nr_extents];
+
+	if (enc->nr_extents == enc->file_end ||
+	    !ho_extent_ok(slot, chunk, nr, enc->next_slot, enc->file_slots,
+			  enc->chunk_limit))
 		return -EINVAL;
-	if (chunk != GMEM_HANDOVER_HOLE && chunk >= enc->chunk_limit)
-		return -EINVAL;
-	enc->slots[enc->nr_slots++] = cpu_to_le32(chunk);
+	x->slot = cpu_to_le64(slot);
+	x->chunk = cpu_to_le32(chunk);
+	x->nr = cpu_to_le32(nr);
+	enc->next_slot = slot + nr;
+	enc->nr_extents++;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_slot);
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_extent);
 
 /**
  * gmem_handover_finish() - seal the record
- * @enc: encoder with every announced node and file, and every slot, added.
+ * @enc: encoder with every announced node, session, file and extent added.
  * @len: set to the record's total length in bytes on success.
  *
- * Stores the slot count, the total length and the checksum.  The record
- * still has to pass gmem_handover_validate(): the encoder does not look
- * for chunks owned twice.
+ * Stores the checksum.  The record still has to pass
+ * gmem_handover_validate(): the encoder does not look for chunks held
+ * twice.
  *
- * Return: 0, or -EINVAL if a node, a file or a slot is missing.
+ * Return: 0, or -EINVAL if a node, a session, a file or an extent is
+ * missing.
  */
 int gmem_handover_finish(struct gmem_handover_enc *enc, size_t *len)
 {
 	struct gmem_handover_header *hdr = enc->buf;
-	size_t total;
 
 	if (enc->nr_nodes != enc->max_nodes ||
-	    enc->nr_files != enc->max_files || enc->nr_slots != enc->file_end)
+	    enc->nr_sessions != enc->max_sessions ||
+	    enc->nr_files != enc->max_files ||
+	    enc->nr_files != enc->session_end ||
+	    enc->nr_extents != enc->max_extents ||
+	    enc->nr_extents != enc->file_end)
 		return -EINVAL;
-	total = (u8 *)&enc->slots[enc->nr_slots] - (u8 *)enc->buf;
-	hdr->nr_slots = cpu_to_le64(enc->nr_slots);
-	hdr->total_len = cpu_to_le64(total);
 	hdr->checksum = 0;
-	hdr->checksum = cpu_to_le32(ho_crc(enc->buf, total));
-	*len = total;
+	hdr->checksum = cpu_to_le32(ho_crc(enc->buf, enc->size));
+	*len = enc->size;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_finish);
@@ -453,6 +661,52 @@ u64 gmem_handover_scratch_bits(const struct gmem_handover_pool *pools,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_scratch_bits);
 
+/*
+ * Both words are always compared, so that the time taken does not tell how
+ * much of a guessed key was right.
+ */
+static bool ho_key_match(const struct gmem_handover_header *hdr,
+			 const u64 key[GMEM_HANDOVER_KEY_WORDS])
+{
+	u64 diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < GMEM_HANDOVER_KEY_WORDS; i++)
+		diff |= le64_to_cpu(hdr->key[i]) ^ key[i];
+	return !diff;
+}
+
+/**
+ * gmem_handover_check_key() - whether a record, valid or not, carries a key
+ * @buf: the record, not validated yet.
+ * @len: bytes readable at @buf.
+ * @key: the key the kexec carried.
+ *
+ * Tells a record meant for this boot, which is to be validated and, if it
+ * fails, rejected, from one that is not, which is to be ignored.  Only the
+ * header's magic, version and size are checked, and the key is compared in
+ * constant time.
+ *
+ * Return: 0 if the record carries @key; -ENOENT if @buf holds no record
+ * (misaligned, too short or without the magic); -EKEYREJECTED if it is a
+ * record of another version or with another key.
+ */
+int gmem_handover_check_key(const void *buf, size_t len,
+			    const u64 key[GMEM_HANDOVER_KEY_WORDS])
+{
+	const struct gmem_handover_header *hdr = buf;
+
+	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN || len < HO_HDR_SIZE ||
+	    le64_to_cpu(hdr->magic) != GMEM_HANDOVER_MAGIC)
+		return -ENOENT;
+	if (le32_to_cpu(hdr->version) != GMEM_HANDOVER_VERSION ||
+	    le32_to_cpu(hdr->header_size) != HO_HDR_SIZE ||
+	    !ho_key_match(hdr, key))
+		return -EKEYREJECTED;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_check_key);
+
 /* Magic, version, compatible, sizes, flags, then the checksum. */
 static int ho_check_header(const void *buf, size_t len,
 			   struct gmem_handover_error *err)
@@ -461,27 +715,27 @@ static int ho_check_header(const void *buf, size_t len,
 	u64 total;
 
 	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN)
-		return ho_fail(err, GMEM_HO_BAD_BUFFER, 0, 0, 0);
+		return ho_fail(err, GMEM_HO_BAD_BUFFER, 0, 0);
 	if (len < HO_HDR_SIZE)
-		return ho_fail(err, GMEM_HO_TOO_SHORT, 0, len, 0);
+		return ho_fail(err, GMEM_HO_TOO_SHORT, 0, len);
 	if (le64_to_cpu(hdr->magic) != GMEM_HANDOVER_MAGIC)
-		return ho_fail(err, GMEM_HO_BAD_MAGIC, 0, 0, 0);
+		return ho_fail(err, GMEM_HO_BAD_MAGIC, 0, 0);
 	if (le32_to_cpu(hdr->version) != GMEM_HANDOVER_VERSION)
 		return ho_fail(err, GMEM_HO_BAD_VERSION, 0,
-			       le32_to_cpu(hdr->version), 0);
+			       le32_to_cpu(hdr->version));
 	if (memcmp(hdr->compatible, ho_compatible, sizeof(ho_compatible)))
-		return ho_fail(err, GMEM_HO_BAD_COMPATIBLE, 0, 0, 0);
+		return ho_fail(err, GMEM_HO_BAD_COMPATIBLE, 0, 0);
 	if (le32_to_cpu(hdr->header_size) != HO_HDR_SIZE)
 		return ho_fail(err, GMEM_HO_BAD_HEADER_SIZE, 0,
-			       le32_to_cpu(hdr->header_size), 0);
-	if (hdr->flags)
+			       le32_to_cpu(hdr->header_size));
+	if (hdr->flags || hdr->reserved)
 		return ho_fail(err, GMEM_HO_BAD_FLAGS, 0,
-			       le32_to_cpu(hdr->flags), 0);
+			       le32_to_cpu(hdr->flags));
 	total = le64_to_cpu(hdr->total_len);
 	if (total < HO_HDR_SIZE || total > len)
-		return ho_fail(err, GMEM_HO_BAD_LENGTH, 0, total, 0);
+		return ho_fail(err, GMEM_HO_BAD_LENGTH, 0, total);
 	if (ho_crc(buf, total) != le32_to_cpu(hdr->checksum))
-		return ho_fail(err, GMEM_HO_BAD_CHECKSUM, 0, 0, 0);
+		return ho_fail(err, GMEM_HO_BAD_CHECKSUM, 0, 0);
 	return 0;
 }
 
@@ -496,33 +750,50 @@ static bool ho_section_ok(u64 off, u64 nr, u64 size, u64 start, u64 total,
 	       !check_add_overflow(off, bytes, end) && *end <= total;
 }
 
+static int ho_check_counts(const struct gmem_handover_header *hdr,
+			   struct gmem_handover_view *v,
+			   struct gmem_handover_error *err)
+{
+	v->nr_nodes = le32_to_cpu(hdr->nr_nodes);
+	v->nr_sessions = le32_to_cpu(hdr->nr_sessions);
+	v->nr_files = le32_to_cpu(hdr->nr_files);
+	v->nr_extents = le64_to_cpu(hdr->nr_extents);
+	/* nr_sessions is bounded first: the product cannot overflow. */
+	if (!v->nr_nodes || v->nr_nodes > GMEM_HANDOVER_MAX_NODES ||
+	    v->nr_sessions > GMEM_HANDOVER_MAX_SESSIONS ||
+	    v->nr_files > v->nr_sessions * GMEM_HANDOVER_MAX_SESSION_FILES ||
+	    (!v->nr_files && v->nr_extents))
+		return ho_fail(err, GMEM_HO_BAD_COUNTS, 0, 0);
+	return 0;
+}
+
 static int ho_check_sections(const void *buf, struct gmem_handover_view *v,
 			     struct gmem_handover_error *err)
 {
 	const struct gmem_handover_header *hdr = buf;
 	u64 total = le64_to_cpu(hdr->total_len);
 	u64 nodes_off = le64_to_cpu(hdr->nodes_off);
+	u64 sessions_off = le64_to_cpu(hdr->sessions_off);
 	u64 files_off = le64_to_cpu(hdr->files_off);
-	u64 slots_off = le64_to_cpu(hdr->slots_off);
-	u64 nr_slots = le64_to_cpu(hdr->nr_slots);
+	u64 extents_off = le64_to_cpu(hdr->extents_off);
 	u64 end;
 
-	v->nr_nodes = le32_to_cpu(hdr->nr_nodes);
-	v->nr_files = le32_to_cpu(hdr->nr_files);
-	if (!v->nr_nodes || v->nr_nodes > GMEM_HANDOVER_MAX_NODES ||
-	    v->nr_files > GMEM_HANDOVER_MAX_FILES ||
-	    (!v->nr_files && nr_slots))
-		return ho_fail(err, GMEM_HO_BAD_COUNTS, 0, 0, 0);
+	if (ho_check_counts(hdr, v, err))
+		return -EINVAL;
 	if (!ho_section_ok(nodes_off, v->nr_nodes, HO_NODE_SIZE, HO_HDR_SIZE,
+			   total, &end) ||
+	    !ho_section_ok(sessions_off, v->nr_sessions, HO_SESSION_SIZE, end,
 			   total, &end) ||
 	    !ho_section_ok(files_off, v->nr_files, HO_FILE_SIZE, end, total,
 			   &end) ||
-	    !ho_section_ok(slots_off, nr_slots, HO_SLOT_SIZE, end, total, &end))
-		return ho_fail(err, GMEM_HO_BAD_SECTION, 0, 0, 0);
+	    !ho_section_ok(extents_off, v->nr_extents, HO_EXTENT_SIZE, end,
+			   total, &end))
+		return ho_fail(err, GMEM_HO_BAD_SECTION, 0, 0);
 	v->hdr = hdr;
 	v->nodes = buf + nodes_off;
+	v->sessions = buf + sessions_off;
 	v->files = buf + files_off;
-	v->slots = buf + slots_off;
+	v->extents = buf + extents_off;
 	return 0;
 }
 
@@ -542,103 +813,204 @@ static int ho_check_nodes(const struct gmem_handover_view *v,
 	for (i = 0; i < v->nr_nodes; i++) {
 		ho_get_node(&v->nodes[i], &p);
 		if (!ho_pool_ok(&p))
-			return ho_fail(err, GMEM_HO_BAD_NODE, p.nid, i, 0);
+			return ho_fail(err, GMEM_HO_BAD_NODE, p.nid, i);
 		for (j = 0; j < i; j++) {
 			ho_get_node(&v->nodes[j], &q);
 			if (q.nid >= p.nid)
-				return ho_fail(err, GMEM_HO_DUP_NID, p.nid, i, 0);
+				return ho_fail(err, GMEM_HO_DUP_NID, p.nid, i);
 			if (ho_pools_overlap(&p, &q))
 				return ho_fail(err, GMEM_HO_NODE_OVERLAP, p.nid,
-					       i, 0);
+					       i);
 		}
 		first_bit[i] = bits;
 		bits += p.nr_chunks;
 	}
 	if (bits > scratch->nbits)
-		return ho_fail(err, GMEM_HO_SCRATCH_SMALL, 0, bits, 0);
-	/* bitmap_zero() takes an unsigned int: too small for 2^42 bits. */
+		return ho_fail(err, GMEM_HO_SCRATCH_SMALL, 0, bits);
+	/* bitmap_zero() takes an unsigned int: too small for 2^38 bits. */
 	memset(scratch->bits, 0, BITS_TO_LONGS(bits) * sizeof(unsigned long));
 	return 0;
 }
 
+/* Not empty, NUL terminated, and only NULs after the terminator. */
+static bool ho_name_ok(const char *name)
+{
+	size_t len = strnlen(name, GMEM_HANDOVER_NAME_LEN);
+	size_t i;
+
+	if (!len || len == GMEM_HANDOVER_NAME_LEN)
+		return false;
+	for (i = len; i < GMEM_HANDOVER_NAME_LEN; i++)
+		if (name[i])
+			return false;
+	return true;
+}
+
 /*
- * Token of the file that owned @chunk of node entry @node before slot
- * @stop of file @last: only files up to @last are checked yet.  Error path
- * only, O(slots).
+ * Session rules.  Sessions are few (GMEM_HANDOVER_MAX_SESSIONS), so the
+ * name check compares every pair.
  */
-static u64 ho_first_owner(const struct gmem_handover_view *v, u32 node,
+static int ho_check_sessions(const struct gmem_handover_view *v,
+			     struct gmem_handover_error *err)
+{
+	const struct gmem_handover_session *se;
+	u32 next_file = 0, nr, s, j;
+
+	for (s = 0; s < v->nr_sessions; s++) {
+		se = &v->sessions[s];
+		nr = le32_to_cpu(se->nr_files);
+		if (!ho_name_ok(se->name) ||
+		    nr > GMEM_HANDOVER_MAX_SESSION_FILES)
+			return ho_fail_session(err, GMEM_HO_BAD_SESSION, se, s);
+		for (j = 0; j < s; j++)
+			if (!memcmp(v->sessions[j].name, se->name,
+				    sizeof(se->name)))
+				return ho_fail_session(err, GMEM_HO_DUP_SESSION,
+						       se, s);
+		if (le32_to_cpu(se->first_file) != next_file ||
+		    nr > v->nr_files - next_file)
+			return ho_fail_session(err, GMEM_HO_BAD_SESSION_FILES,
+					       se, s);
+		next_file += nr;
+	}
+	if (next_file != v->nr_files)
+		return ho_fail(err, GMEM_HO_BAD_SESSION_FILES, 0, s);
+	return 0;
+}
+
+/*
+ * Set bits [@start, @start + @nr) of @bits a word at a time.  Return the
+ * first of them that was set already, or HO_NO_BIT; on a hit, some of the
+ * bits before it may be set, which is fine since validation stops there.
+ */
+static u64 ho_claim_chunks(unsigned long *bits, u64 start, u64 nr)
+{
+	u64 pos = start, end = start + nr;
+	unsigned long mask, *word;
+	unsigned int lo, n;
+
+	while (pos < end) {
+		word = &bits[pos / BITS_PER_LONG];
+		lo = pos % BITS_PER_LONG;
+		n = min_t(u64, end - pos, BITS_PER_LONG - lo);
+		mask = n == BITS_PER_LONG ? ~0UL : ((1UL << n) - 1) << lo;
+		if (*word & mask)
+			return pos - lo + __ffs(*word & mask);
+		*word |= mask;
+		pos += n;
+	}
+	return HO_NO_BIT;
+}
+
+/* Index of the session whose file range holds file @i. */
+static u32 ho_session_of(const struct gmem_handover_view *v, u32 i)
+{
+	u32 s;
+
+	for (s = 0; s + 1 < v->nr_sessions; s++)
+		if (i < le32_to_cpu(v->sessions[s + 1].first_file))
+			break;
+	return s;
+}
+
+/*
+ * File up to @last whose extent before extent @stop holds @chunk of node
+ * @nid: the first owner of a chunk found twice.  Only files up to @last
+ * are checked yet, and they hold every extent before @stop.  Error path
+ * only, O(files + extents).
+ */
+static u32 ho_first_owner(const struct gmem_handover_view *v, u32 nid,
 			  u32 chunk, u32 last, u64 stop)
 {
-	u32 nid = le32_to_cpu(v->nodes[node].nid);
-	u64 s, first, nr;
+	const struct gmem_handover_extent *x;
+	const struct gmem_handover_file *f;
+	u64 e, end;
 	u32 i;
 
 	for (i = 0; i <= last; i++) {
-		if (le32_to_cpu(v->files[i].nid) != nid)
+		f = &v->files[i];
+		if (le32_to_cpu(f->nid) != nid)
 			continue;
-		first = le64_to_cpu(v->files[i].first_slot);
-		nr = le64_to_cpu(v->files[i].nr_slots);
-		for (s = first; s < first + nr && s < stop; s++)
-			if (le32_to_cpu(v->slots[s]) == chunk)
-				return le64_to_cpu(v->files[i].token);
+		e = le64_to_cpu(f->first_extent);
+		end = min_t(u64, e + le64_to_cpu(f->nr_extents), stop);
+		for (x = &v->extents[e]; e < end; e++, x++)
+			if (chunk >= le32_to_cpu(x->chunk) &&
+			    chunk - le32_to_cpu(x->chunk) < le32_to_cpu(x->nr))
+				return i;
 	}
 	return 0;
 }
 
-/* Every slot of file @i: inside its pool and owned by nobody else. */
-static int ho_check_chunks(const struct gmem_handover_view *v, u32 i, u32 node,
-			   u64 first_bit, struct gmem_handover_scratch *scratch,
-			   struct gmem_handover_error *err)
+static int ho_fail_dup_chunk(const struct gmem_handover_view *v, u32 s,
+			     u32 i, u32 chunk, u64 e,
+			     struct gmem_handover_error *err)
+{
+	const struct gmem_handover_file *f = &v->files[i];
+	u32 first = ho_first_owner(v, le32_to_cpu(f->nid), chunk, i, e);
+
+	ho_fail_file(err, GMEM_HO_DUP_CHUNK, &v->sessions[s], f, chunk);
+	err->token2 = le64_to_cpu(v->files[first].token);
+	ho_copy_name(err->session2,
+		     v->sessions[ho_session_of(v, first)].name);
+	return -EINVAL;
+}
+
+/* Every extent of file @i of session @s, whose chunks are on @node. */
+static int ho_check_extents(const struct gmem_handover_view *v, u32 s, u32 i,
+			    u32 node, u64 first_bit,
+			    struct gmem_handover_scratch *scratch,
+			    struct gmem_handover_error *err)
 {
 	const struct gmem_handover_file *f = &v->files[i];
 	u64 nr_chunks = le64_to_cpu(v->nodes[node].nr_chunks);
-	u64 first = le64_to_cpu(f->first_slot);
-	u64 end = first + le64_to_cpu(f->nr_slots);
-	u64 token = le64_to_cpu(f->token);
-	u32 nid = le32_to_cpu(f->nid);
-	u64 s;
-	u32 c;
+	u64 nr_slots = le64_to_cpu(f->nr_slots);
+	u64 e = le64_to_cpu(f->first_extent);
+	u64 end = e + le64_to_cpu(f->nr_extents);
+	const struct gmem_handover_extent *x;
+	u64 slot, next_slot = 0, dup;
+	u32 chunk, nr;
 
-	for (s = first; s < end; s++) {
-		c = le32_to_cpu(v->slots[s]);
-		if (c == GMEM_HANDOVER_HOLE)
-			continue;
-		if (c >= nr_chunks)
-			return ho_fail(err, GMEM_HO_BAD_CHUNK, nid, c, token);
-		if (__test_and_set_bit(first_bit + c, scratch->bits)) {
-			ho_fail(err, GMEM_HO_DUP_CHUNK, nid, c, token);
-			err->token2 = ho_first_owner(v, node, c, i, s);
-			return -EINVAL;
-		}
+	for (x = &v->extents[e]; e < end; e++, x++) {
+		slot = le64_to_cpu(x->slot);
+		chunk = le32_to_cpu(x->chunk);
+		nr = le32_to_cpu(x->nr);
+		if (!ho_extent_ok(slot, chunk, nr, next_slot, nr_slots,
+				  nr_chunks))
+			return ho_fail_file(err, GMEM_HO_BAD_EXTENT,
+					    &v->sessions[s], f, e);
+		dup = ho_claim_chunks(scratch->bits, first_bit + chunk, nr);
+		if (dup != HO_NO_BIT)
+			return ho_fail_dup_chunk(v, s, i, dup - first_bit, e,
+						 err);
+		next_slot = slot + nr;
 	}
 	return 0;
 }
 
-/* The rules of file @i on its own, given where the previous file ended. */
-static int ho_check_file(const struct gmem_handover_view *v, u32 i,
-			 u64 prev_token, u64 next_slot, int *node,
+/* The rules of file @i of session @s on its own. */
+static int ho_check_file(const struct gmem_handover_view *v, u32 s, u32 i,
+			 u64 next_extent, int *node,
 			 struct gmem_handover_error *err)
 {
+	const struct gmem_handover_session *se = &v->sessions[s];
 	const struct gmem_handover_file *f = &v->files[i];
-	u64 token = le64_to_cpu(f->token);
-	u64 nr = le64_to_cpu(f->nr_slots);
+	u64 nr_slots = le64_to_cpu(f->nr_slots);
 	u64 bytes;
 	u32 shift;
 
-	if (!token)
-		return ho_fail(err, GMEM_HO_BAD_TOKEN, 0, i, token);
-	if (i && token <= prev_token)
-		return ho_fail(err, GMEM_HO_DUP_TOKEN, 0, i, token);
+	if (i > le32_to_cpu(se->first_file) &&
+	    le64_to_cpu(f->token) <= le64_to_cpu(v->files[i - 1].token))
+		return ho_fail_file(err, GMEM_HO_DUP_TOKEN, se, f, i);
 	*node = ho_find_nid(v->nodes, v->nr_nodes, le32_to_cpu(f->nid));
 	if (*node < 0)
-		return ho_fail(err, GMEM_HO_BAD_FILE_NODE, 0, i, token);
-	if (!nr || le64_to_cpu(f->first_slot) != next_slot ||
-	    nr > le64_to_cpu(v->hdr->nr_slots) - next_slot)
-		return ho_fail(err, GMEM_HO_BAD_FILE_SLOTS, 0, i, token);
+		return ho_fail_file(err, GMEM_HO_BAD_FILE_NODE, se, f, i);
 	shift = le32_to_cpu(v->nodes[*node].chunk_shift);
-	if (check_shl_overflow(nr, shift, &bytes) ||
+	if (!nr_slots || check_shl_overflow(nr_slots, shift, &bytes) ||
 	    bytes != le64_to_cpu(f->size))
-		return ho_fail(err, GMEM_HO_BAD_FILE_SIZE, 0, i, token);
+		return ho_fail_file(err, GMEM_HO_BAD_FILE_SIZE, se, f, i);
+	if (le64_to_cpu(f->first_extent) != next_extent ||
+	    le64_to_cpu(f->nr_extents) > v->nr_extents - next_extent)
+		return ho_fail_file(err, GMEM_HO_BAD_FILE_EXTENTS, se, f, i);
 	return 0;
 }
 
@@ -647,23 +1019,26 @@ static int ho_check_files(const struct gmem_handover_view *v,
 			  struct gmem_handover_scratch *scratch,
 			  struct gmem_handover_error *err)
 {
-	u64 next_slot = 0, prev_token = 0;
+	u64 next_extent = 0;
+	u32 s, i, end;
 	int node, ret;
-	u32 i;
 
-	for (i = 0; i < v->nr_files; i++) {
-		ret = ho_check_file(v, i, prev_token, next_slot, &node, err);
-		if (ret)
-			return ret;
-		ret = ho_check_chunks(v, i, node, first_bit[node], scratch,
-				      err);
-		if (ret)
-			return ret;
-		prev_token = le64_to_cpu(v->files[i].token);
-		next_slot += le64_to_cpu(v->files[i].nr_slots);
+	for (s = 0; s < v->nr_sessions; s++) {
+		i = le32_to_cpu(v->sessions[s].first_file);
+		end = i + le32_to_cpu(v->sessions[s].nr_files);
+		for (; i < end; i++) {
+			ret = ho_check_file(v, s, i, next_extent, &node, err);
+			if (!ret)
+				ret = ho_check_extents(v, s, i, node,
+						       first_bit[node],
+						       scratch, err);
+			if (ret)
+				return ret;
+			next_extent += le64_to_cpu(v->files[i].nr_extents);
+		}
 	}
-	if (next_slot != le64_to_cpu(v->hdr->nr_slots))
-		return ho_fail(err, GMEM_HO_BAD_COUNTS, 0, next_slot, 0);
+	if (next_extent != v->nr_extents)
+		return ho_fail(err, GMEM_HO_BAD_FILE_EXTENTS, 0, v->nr_files);
 	return 0;
 }
 
@@ -677,11 +1052,14 @@ static int ho_check_files(const struct gmem_handover_view *v,
  *	accessors; left untouched on failure.
  * @err: set to the first rule the record breaks (%GMEM_HO_OK on success).
  *
- * Checks, in order: header (magic, version, compatible, header size, flags,
- * total length), checksum, section offsets and counts, every node, every
- * file and every chunk slot, including that no chunk is owned twice.  It
- * reads each byte of the record a bounded number of times: O(nodes^2 +
- * files * nodes + slots).
+ * Checks, in order: header (magic, version, compatible, header size,
+ * flags, total length), checksum, counts and section offsets, every node,
+ * every session (name, uniqueness, file range), every file in session
+ * order (token order, node, size, extent range) with its extents (bounds,
+ * order, and that no chunk is in two extents).  It does not check the
+ * key: see gmem_handover_check_key() and gmem_handover_key_eq().  It reads
+ * each byte of the record a bounded number of times: O(nodes^2 +
+ * sessions^2 + files * nodes + extents), plus the bitmap's words.
  *
  * Return: 0 if the record can be trusted; -EINVAL if it breaks a rule;
  * -ENOSPC if @scratch is too small for the record's pools.
@@ -701,6 +1079,8 @@ int gmem_handover_validate(const void *buf, size_t len,
 	if (!ret)
 		ret = ho_check_nodes(&v, scratch, first_bit, err);
 	if (!ret)
+		ret = ho_check_sessions(&v, err);
+	if (!ret)
 		ret = ho_check_files(&v, first_bit, scratch, err);
 	if (ret)
 		return ret;
@@ -719,7 +1099,7 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_handover_validate);
  *
  * Each node of the record needs a pool on the same nid with the same chunk
  * size, base, size, first chunk and chunk count.  A pool that the record
- * does not describe is no mismatch: none of its chunks can be owned.
+ * does not describe is no mismatch: none of its chunks can be held.
  *
  * Return: 0 if the layouts match, -EINVAL otherwise.
  */
@@ -739,21 +1119,37 @@ int gmem_handover_match_layout(const struct gmem_handover_view *view,
 			;
 		if (j == nr_pools)
 			return ho_fail(err, GMEM_HO_LAYOUT_NODE_MISSING,
-				       rec.nid, i, 0);
+				       rec.nid, i);
 		run = &pools[j];
 		if (run->chunk_shift != rec.chunk_shift)
 			return ho_fail(err, GMEM_HO_LAYOUT_CHUNK_SIZE, rec.nid,
-				       i, 0);
+				       i);
 		if (run->base != rec.base || run->size != rec.size ||
 		    run->chunk_base != rec.chunk_base ||
 		    run->nr_chunks != rec.nr_chunks)
 			return ho_fail(err, GMEM_HO_LAYOUT_PLACEMENT, rec.nid,
-				       i, 0);
+				       i);
 	}
 	memset(err, 0, sizeof(*err));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_match_layout);
+
+/**
+ * gmem_handover_key_eq() - whether a validated record carries a key
+ * @view: a record gmem_handover_validate() accepted.
+ * @key: the key the kexec carried.
+ *
+ * Compares both words in constant time.
+ *
+ * Return: true if the record's key is @key, false otherwise.
+ */
+bool gmem_handover_key_eq(const struct gmem_handover_view *view,
+			  const u64 key[GMEM_HANDOVER_KEY_WORDS])
+{
+	return ho_key_match(view->hdr, key);
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_key_eq);
 
 /**
  * gmem_handover_generation() - hand-over counter of a validated record
@@ -781,9 +1177,27 @@ void gmem_handover_node(const struct gmem_handover_view *view, u32 i,
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_node);
 
 /**
+ * gmem_handover_session() - read one session of a validated record
+ * @view: a record gmem_handover_validate() accepted.
+ * @i: session entry, below @view->nr_sessions.
+ * @si: filled with the entry, in CPU byte order; its files are
+ *	[@si->first_file, @si->first_file + @si->nr_files).
+ */
+void gmem_handover_session(const struct gmem_handover_view *view, u32 i,
+			   struct gmem_handover_session_info *si)
+{
+	const struct gmem_handover_session *se = &view->sessions[i];
+
+	memcpy(si->name, se->name, sizeof(si->name));
+	si->first_file = le32_to_cpu(se->first_file);
+	si->nr_files = le32_to_cpu(se->nr_files);
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_session);
+
+/**
  * gmem_handover_file() - read one file of a validated record
  * @view: a record gmem_handover_validate() accepted.
- * @i: file entry, below @view->nr_files; files are by ascending token.
+ * @i: file entry, below @view->nr_files; files are in session order.
  * @fi: filled with the entry, in CPU byte order.
  */
 void gmem_handover_file(const struct gmem_handover_view *view, u32 i,
@@ -793,39 +1207,35 @@ void gmem_handover_file(const struct gmem_handover_view *view, u32 i,
 
 	fi->token = le64_to_cpu(f->token);
 	fi->size = le64_to_cpu(f->size);
-	fi->uid = le32_to_cpu(f->uid);
-	fi->gid = le32_to_cpu(f->gid);
 	fi->flags = le32_to_cpu(f->flags);
 	fi->nid = le32_to_cpu(f->nid);
 	fi->nr_slots = le64_to_cpu(f->nr_slots);
+	fi->nr_extents = le64_to_cpu(f->nr_extents);
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_file);
 
 /**
- * gmem_handover_walk_file() - walk the chunks of one file
+ * gmem_handover_walk_file() - walk the extents of one file
  * @view: a record gmem_handover_validate() accepted.
  * @i: file entry, below @view->nr_files.
- * @fn: called for each slot that holds a chunk, in file order; holes are
- *	skipped.
+ * @fn: called for each extent, by ascending slot; holes are not extents.
  * @arg: passed to @fn.
  *
- * Return: 0 after the last chunk, or the first non-zero value @fn returned.
+ * Return: 0 after the last extent, or the first non-zero value @fn
+ * returned.
  */
 int gmem_handover_walk_file(const struct gmem_handover_view *view, u32 i,
-			    gmem_handover_chunk_fn fn, void *arg)
+			    gmem_handover_extent_fn fn, void *arg)
 {
 	const struct gmem_handover_file *f = &view->files[i];
-	const __le32 *slots = view->slots + le64_to_cpu(f->first_slot);
-	u64 nr = le64_to_cpu(f->nr_slots);
-	u64 s;
-	u32 c;
+	const struct gmem_handover_extent *x;
+	u64 e = le64_to_cpu(f->first_extent);
+	u64 end = e + le64_to_cpu(f->nr_extents);
 	int ret;
 
-	for (s = 0; s < nr; s++) {
-		c = le32_to_cpu(slots[s]);
-		if (c == GMEM_HANDOVER_HOLE)
-			continue;
-		ret = fn(s, c, arg);
+	for (x = &view->extents[e]; e < end; e++, x++) {
+		ret = fn(le64_to_cpu(x->slot), le32_to_cpu(x->chunk),
+			 le32_to_cpu(x->nr), arg);
 		if (ret)
 			return ret;
 	}

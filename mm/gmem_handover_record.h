@@ -20,24 +20,31 @@
  * @GMEM_HO_BAD_VERSION: unknown format version.
  * @GMEM_HO_BAD_COMPATIBLE: compatible string differs.
  * @GMEM_HO_BAD_HEADER_SIZE: header size is not the one of this version.
- * @GMEM_HO_BAD_FLAGS: unknown header flags.
+ * @GMEM_HO_BAD_FLAGS: unknown header flags, or the reserved field is set.
  * @GMEM_HO_BAD_LENGTH: total length below the header or past the buffer.
  * @GMEM_HO_BAD_CHECKSUM: checksum mismatch.
- * @GMEM_HO_BAD_COUNTS: node, file or slot count out of bounds.
+ * @GMEM_HO_BAD_COUNTS: node, session, file or extent count out of bounds.
  * @GMEM_HO_BAD_SECTION: a section is misaligned, overlaps another or runs
  *	past the total length.
  * @GMEM_HO_BAD_NODE: a node entry is malformed (shift, alignment, bounds).
  * @GMEM_HO_NODE_OVERLAP: two pools overlap.
  * @GMEM_HO_DUP_NID: node ids repeat or are not in ascending order.
  * @GMEM_HO_SCRATCH_SMALL: the caller's scratch bitmap is too small.
- * @GMEM_HO_BAD_TOKEN: zero token.
- * @GMEM_HO_DUP_TOKEN: tokens repeat or are not in ascending order.
+ * @GMEM_HO_BAD_SESSION: a session name is empty, not NUL terminated or not
+ *	NUL padded, or the session has too many files.
+ * @GMEM_HO_DUP_SESSION: two sessions have the same name.
+ * @GMEM_HO_BAD_SESSION_FILES: a session's file range does not follow the
+ *	previous session's, or the sessions' files are not the file table.
+ * @GMEM_HO_DUP_TOKEN: tokens repeat or are not in ascending order within a
+ *	session.
  * @GMEM_HO_BAD_FILE_NODE: a file names a node the record does not have.
- * @GMEM_HO_BAD_FILE_SIZE: file size is not its slot count times chunk size.
- * @GMEM_HO_BAD_FILE_SLOTS: file slot range empty, out of the table or not
- *	following the previous file's.
- * @GMEM_HO_BAD_CHUNK: a slot names a chunk beyond its node's pool.
- * @GMEM_HO_DUP_CHUNK: a chunk is owned twice.
+ * @GMEM_HO_BAD_FILE_SIZE: file size is zero or not its slot count times
+ *	the chunk size.
+ * @GMEM_HO_BAD_FILE_EXTENTS: a file's extent range does not follow the
+ *	previous file's, or the files' extents are not the extent table.
+ * @GMEM_HO_BAD_EXTENT: an extent is empty, runs past its file or its pool,
+ *	or is not after the previous extent of its file.
+ * @GMEM_HO_DUP_CHUNK: a chunk is in two extents.
  * @GMEM_HO_LAYOUT_NODE_MISSING: a node of the record has no pool now.
  * @GMEM_HO_LAYOUT_CHUNK_SIZE: a pool's chunk size changed.
  * @GMEM_HO_LAYOUT_PLACEMENT: a pool's base, size or chunks changed.
@@ -60,12 +67,14 @@ enum gmem_handover_reason {
 	GMEM_HO_NODE_OVERLAP,
 	GMEM_HO_DUP_NID,
 	GMEM_HO_SCRATCH_SMALL,
-	GMEM_HO_BAD_TOKEN,
+	GMEM_HO_BAD_SESSION,
+	GMEM_HO_DUP_SESSION,
+	GMEM_HO_BAD_SESSION_FILES,
 	GMEM_HO_DUP_TOKEN,
 	GMEM_HO_BAD_FILE_NODE,
 	GMEM_HO_BAD_FILE_SIZE,
-	GMEM_HO_BAD_FILE_SLOTS,
-	GMEM_HO_BAD_CHUNK,
+	GMEM_HO_BAD_FILE_EXTENTS,
+	GMEM_HO_BAD_EXTENT,
 	GMEM_HO_DUP_CHUNK,
 	GMEM_HO_LAYOUT_NODE_MISSING,
 	GMEM_HO_LAYOUT_CHUNK_SIZE,
@@ -76,10 +85,15 @@ enum gmem_handover_reason {
 /**
  * struct gmem_handover_error - what was wrong, and where
  * @reason: the first rule the record broke.
- * @node: index of the offending node entry, or the nid for chunk errors.
- * @item: file index, slot index or chunk index, depending on @reason.
- * @token: token of the offending file (for a duplicate chunk, its owner).
- * @token2: for a duplicate chunk, the token of the file that owned it first.
+ * @node: nid of the node involved, for node, layout and chunk errors.
+ * @item: index of the offending entry (node, session, file or extent,
+ *	depending on @reason); for a duplicate chunk, the chunk.
+ * @token: token of the offending file; for a duplicate chunk, of the file
+ *	whose extent was found to hold it a second time.
+ * @token2: for a duplicate chunk, the token of the file that held it first.
+ * @session: name of the offending session, or of the session of the
+ *	offending file; unprintable bytes replaced, always NUL terminated.
+ * @session2: for a duplicate chunk, the session of the file of @token2.
  */
 struct gmem_handover_error {
 	enum gmem_handover_reason reason;
@@ -87,6 +101,8 @@ struct gmem_handover_error {
 	u64 item;
 	u64 token;
 	u64 token2;
+	char session[GMEM_HANDOVER_NAME_LEN];
+	char session2[GMEM_HANDOVER_NAME_LEN];
 };
 
 /**
@@ -108,23 +124,33 @@ struct gmem_handover_pool {
 };
 
 /**
+ * struct gmem_handover_session_info - one session, in CPU byte order
+ * @name: its name, NUL terminated.
+ * @first_file: index of its first file in the record.
+ * @nr_files: number of its files.
+ */
+struct gmem_handover_session_info {
+	char name[GMEM_HANDOVER_NAME_LEN];
+	u32 first_file;
+	u32 nr_files;
+};
+
+/**
  * struct gmem_handover_file_info - one preserved file, in CPU byte order
- * @token: userspace's token, non-zero.
+ * @token: userspace's token, unique in its session.
  * @size: bytes.
- * @uid: owner uid.
- * @gid: owner gid.
  * @flags: guest_memfd creation flags.
  * @nid: node of its chunks.
- * @nr_slots: number of chunk-sized slots; filled by gmem_handover_file().
+ * @nr_slots: number of chunk-sized slots: @size >> the node's chunk shift.
+ * @nr_extents: number of extents, each a run of chunks the file holds.
  */
 struct gmem_handover_file_info {
 	u64 token;
 	u64 size;
-	u32 uid;
-	u32 gid;
 	u32 flags;
 	u32 nid;
 	u64 nr_slots;
+	u64 nr_extents;
 };
 
 /**
@@ -143,45 +169,62 @@ struct gmem_handover_scratch {
 /**
  * struct gmem_handover_enc - state of a record being written
  * @buf: start of the record.
- * @len: bytes available at @buf.
+ * @size: bytes the record takes, as announced to gmem_handover_begin().
  * @nodes: node table.
+ * @sessions: session table.
  * @files: file table.
- * @slots: slot table.
- * @max_nodes: nodes announced to gmem_handover_begin().
- * @max_files: files announced to gmem_handover_begin().
+ * @extents: extent table.
+ * @max_nodes: nodes announced.
+ * @max_sessions: sessions announced.
+ * @max_files: files announced.
+ * @max_extents: extents announced.
  * @nr_nodes: nodes added so far.
+ * @nr_sessions: sessions added so far.
  * @nr_files: files added so far.
- * @nr_slots: slots added so far.
- * @max_slots: slots that fit in @len after the tables.
- * @file_end: value @nr_slots must reach before the next file or the end.
+ * @nr_extents: extents added so far.
+ * @session_first: index of the current session's first file.
+ * @session_end: value @nr_files must reach before the next session.
+ * @file_end: value @nr_extents must reach before the next file.
+ * @next_slot: first slot the next extent of the current file may use.
+ * @file_slots: slots of the current file.
+ * @chunk_limit: chunks of the current file's node.
  * @last_token: token of the last file added.
- * @chunk_limit: nr_chunks of the current file's node.
  */
 struct gmem_handover_enc {
 	void *buf;
-	size_t len;
+	size_t size;
 	struct gmem_handover_node *nodes;
+	struct gmem_handover_session *sessions;
 	struct gmem_handover_file *files;
-	__le32 *slots;
+	struct gmem_handover_extent *extents;
 	u32 max_nodes;
+	u32 max_sessions;
 	u32 max_files;
+	u64 max_extents;
 	u32 nr_nodes;
+	u32 nr_sessions;
 	u32 nr_files;
-	u64 nr_slots;
-	u64 max_slots;
+	u64 nr_extents;
+	u32 session_first;
+	u32 session_end;
 	u64 file_end;
-	u64 last_token;
+	u64 next_slot;
+	u64 file_slots;
 	u64 chunk_limit;
+	u64 last_token;
 };
 
 /**
  * struct gmem_handover_view - a validated record
  * @hdr: its header.
  * @nodes: node table.
+ * @sessions: session table.
  * @files: file table.
- * @slots: slot table.
+ * @extents: extent table.
  * @nr_nodes: node count.
+ * @nr_sessions: session count.
  * @nr_files: file count.
+ * @nr_extents: extent count.
  *
  * Only gmem_handover_validate() fills a view, and only on success: the
  * accessors below trust every offset and count they find through it.
@@ -189,32 +232,43 @@ struct gmem_handover_enc {
 struct gmem_handover_view {
 	const struct gmem_handover_header *hdr;
 	const struct gmem_handover_node *nodes;
+	const struct gmem_handover_session *sessions;
 	const struct gmem_handover_file *files;
-	const __le32 *slots;
+	const struct gmem_handover_extent *extents;
 	u32 nr_nodes;
+	u32 nr_sessions;
 	u32 nr_files;
+	u64 nr_extents;
 };
 
 /*
- * Callback of gmem_handover_walk_file(): @slot is the index of the
- * chunk-sized range in the file, @chunk the chunk index in the file's node.
+ * Callback of gmem_handover_walk_file(), once per extent: slots [@slot,
+ * @slot + @nr) of the file are chunks [@chunk, @chunk + @nr) of its node.
  * A non-zero return stops the walk and is returned.
  */
-typedef int (*gmem_handover_chunk_fn)(u64 slot, u32 chunk, void *arg);
+typedef int (*gmem_handover_extent_fn)(u64 slot, u32 chunk, u32 nr,
+				       void *arg);
 
-int gmem_handover_record_size(u32 nr_nodes, u32 nr_files, u64 nr_slots,
-			      size_t *size);
+int gmem_handover_record_size(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
+			      u64 nr_extents, size_t *size);
 int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
-			u32 nr_nodes, u32 nr_files, u64 generation);
+			u32 nr_nodes, u32 nr_sessions, u32 nr_files,
+			u64 nr_extents, u64 generation,
+			const u64 key[GMEM_HANDOVER_KEY_WORDS]);
 int gmem_handover_add_node(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_pool *pool);
+int gmem_handover_add_session(struct gmem_handover_enc *enc,
+			      const char *name, u32 nr_files);
 int gmem_handover_add_file(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_file_info *fi);
-int gmem_handover_add_slot(struct gmem_handover_enc *enc, u32 chunk);
+int gmem_handover_add_extent(struct gmem_handover_enc *enc, u64 slot,
+			     u32 chunk, u32 nr);
 int gmem_handover_finish(struct gmem_handover_enc *enc, size_t *len);
 
 u64 gmem_handover_scratch_bits(const struct gmem_handover_pool *pools,
 			       unsigned int nr_pools);
+int gmem_handover_check_key(const void *buf, size_t len,
+			    const u64 key[GMEM_HANDOVER_KEY_WORDS]);
 int gmem_handover_validate(const void *buf, size_t len,
 			   struct gmem_handover_scratch *scratch,
 			   struct gmem_handover_view *view,
@@ -227,12 +281,16 @@ const char *gmem_handover_reason_str(enum gmem_handover_reason reason);
 int gmem_handover_format_error(const struct gmem_handover_error *err,
 			       char *buf, size_t size);
 
+bool gmem_handover_key_eq(const struct gmem_handover_view *view,
+			  const u64 key[GMEM_HANDOVER_KEY_WORDS]);
 u64 gmem_handover_generation(const struct gmem_handover_view *view);
 void gmem_handover_node(const struct gmem_handover_view *view, u32 i,
 			struct gmem_handover_pool *pool);
+void gmem_handover_session(const struct gmem_handover_view *view, u32 i,
+			   struct gmem_handover_session_info *si);
 void gmem_handover_file(const struct gmem_handover_view *view, u32 i,
 			struct gmem_handover_file_info *fi);
 int gmem_handover_walk_file(const struct gmem_handover_view *view, u32 i,
-			    gmem_handover_chunk_fn fn, void *arg);
+			    gmem_handover_extent_fn fn, void *arg);
 
 #endif /* __MM_GMEM_HANDOVER_RECORD_H__ */

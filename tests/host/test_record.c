@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/bitops.h>
 
 #include "gmem_handover_record_test.h"
 
@@ -37,36 +38,36 @@ static void end_case(void)
 }
 
 /* Record buffers are 8-byte aligned; the scratch covers the reference pools. */
-static u64 rec[64];
-static unsigned long scratch_bits[4];
-
-static struct gmem_handover_scratch scratch(void)
-{
-	struct gmem_handover_scratch s = { scratch_bits, 66 };
-
-	return s;
-}
+static u64 rec[(HO_T_LEN + 7) / 8];
+static unsigned long scratch_bits[BITS_TO_LONGS(HO_T_NR_CHUNKS)];
 
 static int validate(const void *buf, size_t len, struct gmem_handover_view *v,
 		    struct gmem_handover_error *err)
 {
-	struct gmem_handover_scratch s = scratch();
+	struct gmem_handover_scratch s = { scratch_bits, HO_T_NR_CHUNKS };
 
 	return gmem_handover_validate(buf, len, &s, v, err);
 }
 
+static void build(void)
+{
+	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+}
+
 struct walk {
-	u64 slots[16];
-	u32 chunks[16];
-	int n;
+	struct ho_t_extent x[HO_T_NR_EXTENTS];
+	unsigned int n;
 };
 
-static int walk_fn(u64 slot, u32 chunk, void *arg)
+static int walk_fn(u64 slot, u32 chunk, u32 nr, void *arg)
 {
 	struct walk *w = arg;
 
-	w->slots[w->n] = slot;
-	w->chunks[w->n++] = chunk;
+	if (w->n == ARRAY_SIZE(w->x))
+		return -E2BIG;
+	w->x[w->n].slot = slot;
+	w->x[w->n].chunk = chunk;
+	w->x[w->n++].nr = nr;
 	return 0;
 }
 
@@ -87,46 +88,70 @@ static void test_crc32c(void)
 	end_case();
 }
 
-static void test_round_trip(void)
+static void check_files(const struct gmem_handover_view *v)
 {
 	struct gmem_handover_file_info fi;
+	struct walk w;
+	u32 i, k, e = 0;
+
+	for (i = 0; i < HO_T_NR_FILES; i++) {
+		gmem_handover_file(v, i, &fi);
+		CHECK(!memcmp(&fi, &ho_t_files[i], sizeof(fi)));
+		w.n = 0;
+		CHECK(gmem_handover_walk_file(v, i, walk_fn, &w) == 0);
+		CHECK(w.n == fi.nr_extents);
+		for (k = 0; k < w.n && e < HO_T_NR_EXTENTS; k++, e++)
+			CHECK(!memcmp(&w.x[k], &ho_t_extents[e], sizeof(w.x[k])));
+	}
+	CHECK(e == HO_T_NR_EXTENTS);
+}
+
+static void test_round_trip(void)
+{
+	struct gmem_handover_session_info si;
 	struct gmem_handover_view v;
 	struct gmem_handover_error err;
 	struct gmem_handover_pool p;
-	struct walk w = { 0 };
-	u32 i, s = 0;
-	long len;
+	u32 i;
 
-	begin_case("round-trip");
-	len = ho_t_build(rec, sizeof(rec));
-	CHECK(len == (long)HO_T_LEN);
-	CHECK(validate(rec, len, &v, &err) == 0 && err.reason == GMEM_HO_OK);
-	CHECK(v.nr_nodes == HO_T_NR_NODES && v.nr_files == HO_T_NR_FILES);
-	CHECK(gmem_handover_generation(&v) == 7);
+	begin_case("round trip");
+	build();
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == 0 && err.reason == GMEM_HO_OK);
+	CHECK(v.nr_nodes == HO_T_NR_NODES && v.nr_sessions == HO_T_NR_SESSIONS);
+	CHECK(v.nr_files == HO_T_NR_FILES && v.nr_extents == HO_T_NR_EXTENTS);
+	CHECK(gmem_handover_generation(&v) == HO_T_GENERATION);
+	CHECK(gmem_handover_key_eq(&v, ho_t_key));
 	for (i = 0; i < HO_T_NR_NODES; i++) {
 		gmem_handover_node(&v, i, &p);
 		CHECK(!memcmp(&p, &ho_t_pools[i], sizeof(p)));
 	}
-	for (i = 0; i < HO_T_NR_FILES; i++) {
-		gmem_handover_file(&v, i, &fi);
-		CHECK(fi.token == ho_t_files[i].token);
-		CHECK(fi.size == ho_t_files[i].size);
-		CHECK(fi.uid == ho_t_files[i].uid && fi.gid == ho_t_files[i].gid);
-		CHECK(fi.flags == ho_t_files[i].flags && fi.nid == ho_t_files[i].nid);
-		w.n = 0;
-		CHECK(gmem_handover_walk_file(&v, i, walk_fn, &w) == 0);
-		for (u64 k = 0; k < fi.nr_slots; k++, s++) {
-			if (ho_t_slots[s] == HO_T_HOLE)
-				continue;
-			CHECK(w.n > 0);
-			CHECK(w.slots[0] == k && w.chunks[0] == ho_t_slots[s]);
-			memmove(w.slots, w.slots + 1, sizeof(w.slots) - 8);
-			memmove(w.chunks, w.chunks + 1, sizeof(w.chunks) - 4);
-			w.n--;
-		}
-		CHECK(w.n == 0);
+	for (i = 0; i < HO_T_NR_SESSIONS; i++) {
+		gmem_handover_session(&v, i, &si);
+		CHECK(!memcmp(&si, &ho_t_sessions[i], sizeof(si)));
 	}
-	CHECK(s == HO_T_NR_SLOTS);
+	check_files(&v);
+	end_case();
+}
+
+static int stop_fn(u64 slot, u32 chunk, u32 nr, void *arg)
+{
+	(*(int *)arg)++;
+	return 42;
+}
+
+static void test_walk_stops(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	int calls = 0;
+
+	begin_case("walk stops at the callback's value");
+	build();
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == 0);
+	CHECK(gmem_handover_walk_file(&v, 0, stop_fn, &calls) == 42);
+	CHECK(calls == 1);
+	CHECK(gmem_handover_walk_file(&v, 2, stop_fn, &calls) == 0);
+	CHECK(calls == 1);
 	end_case();
 }
 
@@ -142,7 +167,7 @@ static void test_corruptions(void)
 
 		snprintf(name, sizeof(name), "corrupt: %s", c->name);
 		begin_case(name);
-		CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+		build();
 		ho_t_corrupt(rec, HO_T_LEN, c);
 		memset(&v, 0, sizeof(v));
 		CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
@@ -156,20 +181,101 @@ static void test_corruptions(void)
 	}
 }
 
+static void test_error_where(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	const struct ho_t_where *w;
+	const struct ho_t_case *c;
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ho_t_wheres); i++) {
+		w = &ho_t_wheres[i];
+		snprintf(name, sizeof(name), "error points at: %s", w->name);
+		begin_case(name);
+		c = ho_t_find_case(w->name);
+		CHECK(c);
+		if (c) {
+			build();
+			ho_t_corrupt(rec, HO_T_LEN, c);
+			CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+			CHECK(err.node == w->node && err.item == w->item);
+			CHECK(err.token == w->token);
+			CHECK(!strcmp(err.session, w->session));
+		}
+		end_case();
+	}
+}
+
+static void test_reasons(void)
+{
+	enum gmem_handover_reason r = ho_t_untested_reason();
+	int i;
+
+	begin_case("every reason has a test and a text");
+	if (r != GMEM_HO_OK)
+		printf("  no test for \"%s\"\n", gmem_handover_reason_str(r));
+	CHECK(r == GMEM_HO_OK);
+	for (i = 0; i < GMEM_HO_NR_REASONS; i++)
+		CHECK(strcmp(gmem_handover_reason_str(i), "unknown reason"));
+	CHECK(!strcmp(gmem_handover_reason_str(GMEM_HO_NR_REASONS),
+		      "unknown reason"));
+	end_case();
+}
+
 static void test_dup_chunk_detail(void)
 {
 	struct gmem_handover_view v;
 	struct gmem_handover_error err;
-	char msg[128];
+	char msg[160];
 
-	begin_case("duplicate chunk names both files");
-	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
-	ho_t_put((u8 *)rec + HO_T_SLOT(8), 4, 5);
+	begin_case("duplicate chunk names both files and sessions");
+	build();
+	ho_t_put((u8 *)rec + HO_T_EXTENT_AT(4) +
+		 offsetof(struct gmem_handover_extent, chunk), 4, 5);
 	ho_t_reseal(rec, HO_T_LEN);
 	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
 	gmem_handover_format_error(&err, msg, sizeof(msg));
-	CHECK(!strcmp(msg, "chunk 5 of node 0 owned twice (files 0x1000 and 0x3000)"));
 	printf("  %s\n", msg);
+	CHECK(!strcmp(msg, "chunk 5 of node 0 held twice (file 0x0 of session \"tenant-a\" and file 0x3000 of session \"tenant-b\")"));
+	end_case();
+}
+
+static void test_error_texts(void)
+{
+	static const char want[] = "malformed session entry: session 1 (\"x?xxx";
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	u8 *name = (u8 *)rec + HO_T_SESSION_AT(1);
+	char msg[160];
+
+	begin_case("error texts: names cut and cleaned, short buffers");
+	build();
+	memset(name, 'x', GMEM_HANDOVER_NAME_LEN);
+	name[1] = 0x1b;
+	ho_t_reseal(rec, HO_T_LEN);
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+	CHECK(err.reason == GMEM_HO_BAD_SESSION);
+	CHECK(strlen(err.session) == GMEM_HANDOVER_NAME_LEN - 1);
+	gmem_handover_format_error(&err, msg, sizeof(msg));
+	CHECK(!strncmp(msg, want, strlen(want)));
+	CHECK(gmem_handover_format_error(&err, msg, 8) > 8);
+	CHECK(!strcmp(msg, "malform"));
+
+	build();
+	ho_t_put((u8 *)rec + HO_T_EXTENT_AT(2) +
+		 offsetof(struct gmem_handover_extent, slot), 8, 1);
+	ho_t_reseal(rec, HO_T_LEN);
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+	gmem_handover_format_error(&err, msg, sizeof(msg));
+	CHECK(!strcmp(msg, "extent empty, unsorted or out of bounds: extent 2 of file 0x0 of session \"tenant-a\""));
+	build();
+	ho_t_put((u8 *)rec + HO_T_FILE_AT(3), 8, 0x1000);
+	ho_t_reseal(rec, HO_T_LEN);
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+	gmem_handover_format_error(&err, msg, sizeof(msg));
+	CHECK(!strcmp(msg, "tokens repeated or unsorted in a session: file 3 (token 0x1000) of session \"tenant-b\""));
 	end_case();
 }
 
@@ -181,7 +287,7 @@ static void test_every_bit_flip(void)
 
 	begin_case("every single-bit flip is refused");
 	for (bit = 0; bit < HO_T_LEN * 8; bit++) {
-		CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+		build();
 		((u8 *)rec)[bit / 8] ^= 1 << (bit % 8);
 		CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
 	}
@@ -195,7 +301,7 @@ static void test_truncated(void)
 	size_t len;
 
 	begin_case("every truncation is refused");
-	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+	build();
 	for (len = 0; len < HO_T_LEN; len++) {
 		/* A heap copy of exactly len bytes, so ASan sees any overread. */
 		void *copy = len ? malloc(len) : NULL;
@@ -203,7 +309,7 @@ static void test_truncated(void)
 		if (len)
 			memcpy(copy, rec, len);
 		CHECK(validate(copy, len, &v, &err) == -EINVAL);
-		CHECK(err.reason == (len < sizeof(struct gmem_handover_header) ?
+		CHECK(err.reason == (len < GMEM_HANDOVER_HEADER_BYTES ?
 				     GMEM_HO_TOO_SHORT : GMEM_HO_BAD_LENGTH));
 		free(copy);
 	}
@@ -212,28 +318,33 @@ static void test_truncated(void)
 
 static void test_misaligned(void)
 {
+	static u64 big[(HO_T_LEN + 15) / 8];
 	struct gmem_handover_view v;
 	struct gmem_handover_error err;
 	struct gmem_handover_enc enc;
 
 	begin_case("misaligned buffer");
-	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
-	memmove((u8 *)rec + 4, rec, HO_T_LEN);
-	CHECK(validate((u8 *)rec + 4, HO_T_LEN, &v, &err) == -EINVAL);
+	build();
+	memcpy((u8 *)big + 4, rec, HO_T_LEN);
+	CHECK(validate((u8 *)big + 4, HO_T_LEN, &v, &err) == -EINVAL);
 	CHECK(err.reason == GMEM_HO_BAD_BUFFER);
-	CHECK(gmem_handover_begin(&enc, (u8 *)rec + 4, 256, 1, 0, 1) == -EINVAL);
+	CHECK(gmem_handover_check_key((u8 *)big + 4, HO_T_LEN, ho_t_key) ==
+	      -ENOENT);
+	CHECK(gmem_handover_begin(&enc, (u8 *)big + 4, 256, 1, 0, 0, 0, 1,
+				  ho_t_key) == -EINVAL);
 	end_case();
 }
 
 static void test_scratch_small(void)
 {
-	struct gmem_handover_scratch s = { scratch_bits, 65 };
+	struct gmem_handover_scratch s = { scratch_bits, HO_T_NR_CHUNKS - 1 };
 	struct gmem_handover_view v;
 	struct gmem_handover_error err;
 
 	begin_case("scratch too small");
-	CHECK(gmem_handover_scratch_bits(ho_t_pools, HO_T_NR_NODES) == 66);
-	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+	CHECK(gmem_handover_scratch_bits(ho_t_pools, HO_T_NR_NODES) ==
+	      HO_T_NR_CHUNKS);
+	build();
 	CHECK(gmem_handover_validate(rec, HO_T_LEN, &s, &v, &err) == -ENOSPC);
 	CHECK(err.reason == GMEM_HO_SCRATCH_SMALL);
 	end_case();
@@ -255,49 +366,38 @@ static void test_encoder_short_buffer(void)
 	end_case();
 }
 
-static void test_encoder_bad_input(void)
+static void test_encoder_script(void)
 {
-	struct gmem_handover_pool bad = ho_t_pools[0];
-	struct gmem_handover_file_info fi = ho_t_files[0];
-	struct gmem_handover_enc enc;
-	size_t len;
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	size_t len = 0;
+	int step, got;
 
-	begin_case("encoder: bad input");
-	CHECK(gmem_handover_begin(&enc, rec, sizeof(rec), 0, 0, 1) == -EINVAL);
-	CHECK(gmem_handover_begin(&enc, rec, sizeof(rec),
-				  GMEM_HANDOVER_MAX_NODES + 1, 0, 1) == -EINVAL);
-	CHECK(gmem_handover_begin(&enc, rec, sizeof(rec), 2, 2, 1) == 0);
-	bad.chunk_shift = 20;
-	CHECK(gmem_handover_add_node(&enc, &bad) == -EINVAL);
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);	/* nodes missing */
-	CHECK(gmem_handover_add_node(&enc, &ho_t_pools[1]) == 0);
-	CHECK(gmem_handover_add_node(&enc, &ho_t_pools[0]) == -EINVAL);	/* nid order */
-	bad = ho_t_pools[1];
-	bad.nid = 3;
-	CHECK(gmem_handover_add_node(&enc, &bad) == -EINVAL);	/* overlap */
-	bad = ho_t_pools[0];
-	bad.nid = 2;
-	CHECK(gmem_handover_add_node(&enc, &bad) == 0);
-	CHECK(gmem_handover_add_node(&enc, &bad) == -ENOSPC);
-	CHECK(gmem_handover_finish(&enc, &len) == -EINVAL);	/* files missing */
-	fi.token = 0;
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);
-	fi.token = 5;
-	fi.nid = 0;
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);	/* no such node */
-	fi.nid = 1;
-	fi.size = SZ_2M;
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);	/* not 1G chunks */
-	fi.size = SZ_1G;
-	CHECK(gmem_handover_add_file(&enc, &fi) == 0);
-	CHECK(gmem_handover_add_slot(&enc, 2) == -EINVAL);	/* past the pool */
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);	/* slot missing */
-	CHECK(gmem_handover_add_slot(&enc, 1) == 0);
-	CHECK(gmem_handover_add_slot(&enc, 0) == -EINVAL);	/* file is full */
-	CHECK(gmem_handover_add_file(&enc, &fi) == -EINVAL);	/* same token */
-	fi.token = 6;
-	fi.size = 1ULL << 50;
-	CHECK(gmem_handover_add_file(&enc, &fi) == -ENOSPC);	/* slots won't fit */
+	begin_case("encoder: every refusal of the script");
+	memset(rec, 0, sizeof(rec));
+	step = ho_t_run_script(rec, sizeof(rec), &got, &len);
+	if (step >= 0)
+		printf("  step \"%s\": got %d, want %d\n",
+		       ho_t_script[step].what, got, ho_t_script[step].ret);
+	CHECK(step == -1);
+	CHECK(validate(rec, len, &v, &err) == 0);
+	CHECK(v.nr_sessions == 2 && v.nr_files == 3 && v.nr_extents == 4);
+	end_case();
+}
+
+static void test_encoder_no_dup_check(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	long len;
+
+	begin_case("encoder: a chunk twice is for the validator to find");
+	len = ho_t_build_dup(rec, sizeof(rec));
+	CHECK(len > 0);
+	CHECK(validate(rec, len, &v, &err) == -EINVAL);
+	CHECK(err.reason == GMEM_HO_DUP_CHUNK && err.node == 1 && err.item == 0);
+	CHECK(err.token == HO_T_DUP_TOKEN2 && err.token2 == HO_T_DUP_TOKEN1);
+	CHECK(!strcmp(err.session, "t") && !strcmp(err.session2, "t"));
 	end_case();
 }
 
@@ -306,13 +406,52 @@ static void test_record_size(void)
 	size_t size;
 
 	begin_case("record size");
-	CHECK(gmem_handover_record_size(2, 3, 9, &size) == 0 && size == HO_T_LEN);
-	CHECK(gmem_handover_record_size(1, 0, 0, &size) == 0 && size == 152);
-	CHECK(gmem_handover_record_size(0, 0, 0, &size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, GMEM_HANDOVER_MAX_FILES + 1, 0,
-					&size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, 1, 1ULL << 62, &size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, 1, ~0ULL / 4 - 10, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(HO_T_NR_NODES, HO_T_NR_SESSIONS,
+					HO_T_NR_FILES, HO_T_NR_EXTENTS,
+					&size) == 0 && size == HO_T_LEN);
+	CHECK(gmem_handover_record_size(1, 0, 0, 0, &size) == 0 && size == 184);
+	CHECK(gmem_handover_record_size(GMEM_HANDOVER_MAX_NODES,
+					GMEM_HANDOVER_MAX_SESSIONS,
+					GMEM_HANDOVER_MAX_FILES, 1, &size) == 0);
+	CHECK(size == 144 + 64 * 40 + 64 * 72 + 8192 * 48 + 16);
+	CHECK(gmem_handover_record_size(0, 0, 0, 0, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 1, GMEM_HANDOVER_MAX_SESSION_FILES + 1,
+					0, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 0, 0, 1, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 1, 1, 1ULL << 60, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 1, 1, ~0ULL / 16 - 10, &size) ==
+	      -EINVAL);
+	end_case();
+}
+
+static void test_key(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	u64 key[GMEM_HANDOVER_KEY_WORDS];
+	unsigned int i;
+
+	begin_case("key: compare, and tell records of this kexec");
+	build();
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == 0);
+	CHECK(gmem_handover_check_key(rec, HO_T_LEN, ho_t_key) == 0);
+	for (i = 0; i < GMEM_HANDOVER_KEY_WORDS; i++) {
+		memcpy(key, ho_t_key, sizeof(key));
+		key[i] ^= 1ULL << 63;
+		CHECK(!gmem_handover_key_eq(&v, key));
+		CHECK(gmem_handover_check_key(rec, HO_T_LEN, key) ==
+		      -EKEYREJECTED);
+	}
+	CHECK(gmem_handover_check_key(rec, HO_T_NODES_OFF - 1, ho_t_key) ==
+	      -ENOENT);
+	((u8 *)rec)[HO_T_EXTENT_AT(0)] ^= 0xff;
+	CHECK(gmem_handover_check_key(rec, HO_T_LEN, ho_t_key) == 0);
+	ho_t_put((u8 *)rec + offsetof(struct gmem_handover_header, version),
+		 4, 1);
+	CHECK(gmem_handover_check_key(rec, HO_T_LEN, ho_t_key) ==
+	      -EKEYREJECTED);
+	rec[0] = 0;
+	CHECK(gmem_handover_check_key(rec, HO_T_LEN, ho_t_key) == -ENOENT);
 	end_case();
 }
 
@@ -324,7 +463,7 @@ static void test_layout(void)
 	char msg[128];
 
 	begin_case("layout match and mismatches");
-	CHECK(ho_t_build(rec, sizeof(rec)) == (long)HO_T_LEN);
+	build();
 	CHECK(validate(rec, HO_T_LEN, &v, &err) == 0);
 	memcpy(run, ho_t_pools, sizeof(ho_t_pools));
 	run[2] = run[0];
@@ -348,42 +487,69 @@ static void test_layout(void)
 	end_case();
 }
 
-static void test_reason_strings(void)
+static void test_boot_data(void)
 {
-	int r;
-
-	begin_case("reason strings");
-	for (r = 0; r < GMEM_HO_NR_REASONS; r++)
-		CHECK(gmem_handover_reason_str(r) && *gmem_handover_reason_str(r));
-	CHECK(!strcmp(gmem_handover_reason_str(GMEM_HO_BAD_CHECKSUM),
-		      "checksum mismatch"));
-	CHECK(!strcmp(gmem_handover_reason_str(GMEM_HO_NR_REASONS),
-		      "unknown reason"));
+	begin_case("boot data layout");
+	CHECK(gmem_handover_boot_size(0) == 56);
+	CHECK(gmem_handover_boot_size(GMEM_HANDOVER_MAX_NODES) ==
+	      56 + 64 * 24);
+	CHECK(offsetof(struct gmem_handover_boot, key) == 16);
+	CHECK(offsetof(struct gmem_handover_boot, pools) == 56);
+	CHECK(!memcmp("GMEMHOBD", &(u64){ cpu_to_le64(GMEM_HANDOVER_BOOT_MAGIC) },
+		      8));
+	CHECK(!memcmp("GMEMHOVR", &(u64){ cpu_to_le64(GMEM_HANDOVER_MAGIC) }, 8));
 	end_case();
 }
 
-static void test_big(void)
+struct count {
+	u64 extents, chunks;
+};
+
+static int count_fn(u64 slot, u32 chunk, u32 nr, void *arg)
 {
-	u64 nr_chunks = 524288, nbits = nr_chunks;
-	size_t need, len = 0;
-	unsigned long *bits = calloc(nbits / 8, 1);
-	struct gmem_handover_scratch s = { bits, nbits };
+	struct count *c = arg;
+
+	c->extents++;
+	c->chunks += nr;
+	return 0;
+}
+
+static void test_big(enum ho_t_big_layout layout, const char *name)
+{
+	const u64 nr_chunks = 524288;	/* 1 TiB of 2 MiB chunks */
+	u64 nr_extents = ho_t_big_extents(nr_chunks, layout);
+	unsigned long *bits = calloc(nr_chunks / 8, 1);
+	struct gmem_handover_scratch s = { bits, nr_chunks };
 	struct gmem_handover_view v;
 	struct gmem_handover_error err;
+	struct count c = { 0 };
+	size_t need = 0;
 	void *buf;
+	u8 *last;
 
-	begin_case("1 TiB of 2 MiB chunks");
-	CHECK(gmem_handover_record_size(1, 4, nr_chunks + 4, &need) == 0);
+	begin_case(name);
+	CHECK(gmem_handover_record_size(1, 1, 1, nr_extents, &need) == 0);
+	CHECK(need == HO_T_BIG_SIZE(nr_extents));
 	buf = aligned_alloc(8, need);
-	len = ho_t_build_big(buf, need, nr_chunks, 4);
-	CHECK(len == need);
-	CHECK(gmem_handover_validate(buf, len, &s, &v, &err) == 0);
-	/* The last chunk also owned by the first file: found and named. */
-	ho_t_put((u8 *)buf + len - 8, 4, 0);
-	ho_t_reseal(buf, len);
-	CHECK(gmem_handover_validate(buf, len, &s, &v, &err) == -EINVAL);
-	CHECK(err.reason == GMEM_HO_DUP_CHUNK && err.item == 0 &&
-	      err.token2 == 0xabc000 && err.token == 0xabc003);
+	CHECK(ho_t_build_big(buf, need, nr_chunks, layout) == (long)need);
+	CHECK(gmem_handover_validate(buf, need, &s, &v, &err) == 0);
+	CHECK(gmem_handover_walk_file(&v, 0, count_fn, &c) == 0);
+	CHECK(c.extents == nr_extents && c.chunks == nr_chunks);
+	/* The last extent also takes chunk 0, or runs past the pool. */
+	last = (u8 *)buf + need - GMEM_HANDOVER_EXTENT_BYTES;
+	if (layout == HO_T_PER_CHUNK)
+		ho_t_put(last + offsetof(struct gmem_handover_extent, chunk),
+			 4, 0);
+	else
+		ho_t_put(last + offsetof(struct gmem_handover_extent, nr), 4,
+			 nr_chunks + 1);
+	ho_t_reseal(buf, need);
+	CHECK(gmem_handover_validate(buf, need, &s, &v, &err) == -EINVAL);
+	CHECK(err.reason == (layout == HO_T_PER_CHUNK ? GMEM_HO_DUP_CHUNK :
+							GMEM_HO_BAD_EXTENT));
+	CHECK(err.token == HO_T_BIG_TOKEN);
+	if (layout == HO_T_PER_CHUNK)
+		CHECK(err.item == 0 && err.token2 == HO_T_BIG_TOKEN);
 	free(buf);
 	free(bits);
 	end_case();
@@ -393,18 +559,25 @@ int main(void)
 {
 	test_crc32c();
 	test_round_trip();
+	test_walk_stops();
 	test_corruptions();
+	test_error_where();
+	test_reasons();
 	test_dup_chunk_detail();
+	test_error_texts();
 	test_every_bit_flip();
 	test_truncated();
 	test_misaligned();
 	test_scratch_small();
 	test_encoder_short_buffer();
-	test_encoder_bad_input();
+	test_encoder_script();
+	test_encoder_no_dup_check();
 	test_record_size();
+	test_key();
 	test_layout();
-	test_reason_strings();
-	test_big();
+	test_boot_data();
+	test_big(HO_T_ONE_EXTENT, "1 TiB of 2 MiB chunks in one extent");
+	test_big(HO_T_PER_CHUNK, "1 TiB of 2 MiB chunks, one extent each");
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

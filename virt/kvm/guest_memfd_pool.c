@@ -21,6 +21,7 @@
 #include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
+#include <linux/module.h>
 #include <kunit/static_stub.h>
 
 #include "kvm_mm.h"
@@ -87,6 +88,9 @@
  *	guest faults may run (the fault path) hold the invalidate lock shared;
  *	paths that remove chunks hold it exclusive and invalidate the range
  *	first, so a reader holding either lock sees a stable entry.
+ * @frozen: the file is preserved for a kexec: no chunk may be added or
+ *	removed.  Set and cleared under the invalidate lock (exclusive) and
+ *	@lock, so holding either one keeps it stable.
  * @prepared: bit per chunk, set once kvm_arch_gmem_prepare() or a full-chunk
  *	kvm_gmem_populate() step succeeded on it
  * @chunks: first pfn of each chunk, or %KVM_GMEM_POOL_HOLE
@@ -96,7 +100,8 @@ struct kvm_gmem_pool {
 	u32 owner;
 	unsigned int order;
 	pgoff_t nr_chunks;
-	/* Protects @chunks and @prepared; see the rules above. */
+	bool frozen;
+	/* Protects @chunks, @prepared and @frozen; see the rules above. */
 	struct mutex lock;
 	unsigned long *prepared;
 	unsigned long chunks[] __counted_by(nr_chunks);
@@ -330,7 +335,13 @@ int kvm_gmem_pool_cap(void)
  * sev_gmem_invalidate() flushes through __va() and sev_handle_rmp_fault()
  * calls put_page().  None of that is valid for pool pfns.
  */
-static bool kvm_gmem_pool_vm_supported(struct kvm *kvm)
+/**
+ * kvm_gmem_pool_vm_ok() - whether pool files can back a VM's memory
+ * @kvm: the VM
+ *
+ * Return: false for VM types whose arch hooks need a struct page.
+ */
+bool kvm_gmem_pool_vm_ok(struct kvm *kvm)
 {
 #ifdef CONFIG_X86
 	return kvm->arch.vm_type != KVM_X86_SNP_VM;
@@ -362,7 +373,7 @@ int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
 	if (size <= 0 || !IS_ALIGNED((u64)size, chunk_size))
 		return -EINVAL;
 
-	if (!kvm_gmem_pool_vm_supported(kvm))
+	if (!kvm_gmem_pool_vm_ok(kvm))
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -435,7 +446,10 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 	kvfree(pool);
 }
 
-/* Same discipline as kvm_gmem_punch_hole(): zap, free, then end. */
+/*
+ * Same discipline as kvm_gmem_punch_hole(): zap, free, then end; the caller
+ * holds the invalidate lock exclusive.
+ */
 static long kvm_gmem_pool_punch_hole(struct inode *inode,
 				     struct kvm_gmem_pool *pool,
 				     pgoff_t start, pgoff_t end)
@@ -444,7 +458,7 @@ static long kvm_gmem_pool_punch_hole(struct inode *inode,
 	pgoff_t first = start << pool->order, last = end << pool->order;
 	struct kvm_gmem *gmem;
 
-	filemap_invalidate_lock(inode->i_mapping);
+	lockdep_assert_held_write(&inode->i_mapping->invalidate_lock);
 
 	list_for_each_entry(gmem, gmem_list, entry)
 		kvm_gmem_invalidate_begin(gmem, first, last);
@@ -464,8 +478,6 @@ static long kvm_gmem_pool_punch_hole(struct inode *inode,
 
 	list_for_each_entry(gmem, gmem_list, entry)
 		kvm_gmem_invalidate_end(gmem, first, last);
-
-	filemap_invalidate_unlock(inode->i_mapping);
 	return 0;
 }
 
@@ -478,9 +490,9 @@ static long kvm_gmem_pool_punch_hole(struct inode *inode,
  * @len: length of the range, in bytes, a multiple of the chunk size
  *
  * Return: 0 on success; -EOPNOTSUPP for any other mode; -EINVAL if the range
- * is not made of whole chunks or goes past the end of the file; -ENOSPC if
- * the pool ran out (no chunk taken by the call is kept); -EINTR on a signal;
- * -ENOMEM.
+ * is not made of whole chunks or goes past the end of the file; -EBUSY if
+ * the file is preserved for a kexec; -ENOSPC if the pool ran out (no chunk
+ * taken by the call is kept); -EINTR on a signal; -ENOMEM.
  */
 long kvm_gmem_pool_fallocate(struct inode *inode, int mode, loff_t offset,
 			     loff_t len)
@@ -502,11 +514,13 @@ long kvm_gmem_pool_fallocate(struct inode *inode, int mode, loff_t offset,
 	start = offset >> (PAGE_SHIFT + pool->order);
 	end = start + (len >> (PAGE_SHIFT + pool->order));
 
-	if (mode & FALLOC_FL_PUNCH_HOLE)
-		return kvm_gmem_pool_punch_hole(inode, pool, start, end);
-
 	filemap_invalidate_lock(inode->i_mapping);
-	r = kvm_gmem_pool_fill(pool, start, end);
+	if (pool->frozen)
+		r = -EBUSY;
+	else if (mode & FALLOC_FL_PUNCH_HOLE)
+		r = kvm_gmem_pool_punch_hole(inode, pool, start, end);
+	else
+		r = kvm_gmem_pool_fill(pool, start, end);
 	filemap_invalidate_unlock(inode->i_mapping);
 	return r;
 }
@@ -533,13 +547,18 @@ static int kvm_gmem_pool_max_order(const struct kvm_gmem_pool *pool, gfn_t gfn,
 	return 0;
 }
 
-/* Take the chunk at @idx from the carveout if the file has a hole there. */
+/*
+ * Take the chunk at @idx from the carveout if the file has a hole there; a
+ * frozen (preserved) file cannot take one: -EBUSY.
+ */
 static int __kvm_gmem_pool_fault_in(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
 	lockdep_assert_held(&pool->lock);
 
 	if (pool->chunks[idx] != KVM_GMEM_POOL_HOLE)
 		return 0;
+	if (pool->frozen)
+		return -EBUSY;
 	return kvm_gmem_pool_take(pool, &pool->chunks[idx]);
 }
 
@@ -917,102 +936,53 @@ unsigned long kvm_gmem_pool_get_unmapped_area(struct file *file,
 }
 
 /*
- * Preserve keeps a reference to the file until unpreserve (or the kexec):
- * the chunk table the hand-over reads at kexec time lives as long as the
- * file, whether or not the VMM still has it open.  This is LUO's model too.
+ * The hand-over's view of pool files (include/linux/gmem_handover.h).
+ * Preserving freezes the file: its chunk table cannot change until it is
+ * thawed, so the hand-over reads it without the pool lock.  Freezing takes
+ * the invalidate lock exclusive, so it waits for a fallocate or a fault
+ * under way, and those that come after see the flag.
  */
-static long kvm_gmem_pool_preserve(struct file *file, u64 token)
+static bool kvm_gmem_pool_can_preserve(struct file *file)
+{
+	return kvm_gmem_is_pool_file(file);
+}
+
+static int kvm_gmem_pool_freeze(struct file *file,
+				struct gmem_handover_file_desc *desc)
 {
 	struct inode *inode = file_inode(file);
 	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
-	struct gmem_handover_desc desc = {
-		.token = token,
-		.size = i_size_read(inode),
-		.flags = (unsigned long)inode->i_private &
-			 ~GUEST_MEMFD_FLAG_POOL_RESTORE,
-		.nid = pool->nid,
-		.nr_slots = pool->nr_chunks,
-		.chunks = pool->chunks,
-	};
-	int r;
+	int r = 0;
 
-	get_file(file);
-	r = gmem_handover_preserve(&desc);
-	if (r)
-		fput(file);
+	filemap_invalidate_lock(inode->i_mapping);
+	mutex_lock(&pool->lock);
+	if (pool->frozen) {
+		r = -EBUSY;
+	} else {
+		pool->frozen = true;
+		*desc = (struct gmem_handover_file_desc) {
+			.size = i_size_read(inode),
+			.flags = (unsigned long)inode->i_private,
+			.nid = pool->nid,
+			.nr_slots = pool->nr_chunks,
+			.chunks = pool->chunks,
+		};
+	}
+	mutex_unlock(&pool->lock);
+	filemap_invalidate_unlock(inode->i_mapping);
 	return r;
 }
 
-static long kvm_gmem_pool_unpreserve(struct file *file, u64 token)
+static void kvm_gmem_pool_thaw(struct file *file)
 {
-	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(file_inode(file));
-	int r;
+	struct inode *inode = file_inode(file);
+	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
 
-	r = gmem_handover_unpreserve(token, pool->chunks);
-	if (!r)
-		fput(file);
-	return r;
-}
-
-/**
- * kvm_gmem_pool_ioctl() - ioctls of a pool-backed guest_memfd
- * @file: the guest_memfd
- * @ioctl: KVM_GMEM_POOL_PRESERVE or KVM_GMEM_POOL_UNPRESERVE
- * @arg: user pointer to a struct kvm_gmem_pool_preserve
- *
- * Return: 0; -ENOTTY for another ioctl; -EFAULT; -EINVAL for non-zero
- * flags or reserved words, or a zero token; otherwise the error of
- * gmem_handover_preserve() or gmem_handover_unpreserve().
- */
-long kvm_gmem_pool_ioctl(struct file *file, unsigned int ioctl,
-			 unsigned long arg)
-{
-	struct kvm_gmem_pool_preserve args;
-
-	if (ioctl != KVM_GMEM_POOL_PRESERVE && ioctl != KVM_GMEM_POOL_UNPRESERVE)
-		return -ENOTTY;
-	if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags || !args.token ||
-	    memchr_inv(args.reserved, 0, sizeof(args.reserved)))
-		return -EINVAL;
-	if (ioctl == KVM_GMEM_POOL_PRESERVE)
-		return kvm_gmem_pool_preserve(file, args.token);
-	return kvm_gmem_pool_unpreserve(file, args.token);
-}
-
-/**
- * kvm_gmem_pool_check_restore() - validate KVM_CREATE_GUEST_MEMFD with
- *	GUEST_MEMFD_FLAG_POOL_RESTORE
- * @kvm: the VM the file is created for
- * @size: requested size, must be the preserved file's
- * @flags: requested creation flags; %GUEST_MEMFD_FLAG_POOL_MMAP must be
- *	set exactly if it was set on the preserved file
- * @pool_node: requested node, must be the preserved file's
- * @token: token the file was preserved under
- *
- * Return: 0; -ENOENT, -EBUSY or -EPERM as gmem_handover_lookup() says;
- * -EINVAL if @size, @pool_node or the mmap flag differ from the preserved
- * file's; the errors of kvm_gmem_pool_check().
- */
-int kvm_gmem_pool_check_restore(struct kvm *kvm, loff_t size, u64 flags,
-				u64 pool_node, u64 token)
-{
-	u64 psize;
-	u32 pflags;
-	int nid, r;
-
-	if (!token)
-		return -EINVAL;
-	r = gmem_handover_lookup(token, &psize, &nid, &pflags);
-	if (r)
-		return r;
-	if (psize != size || pool_node != nid)
-		return -EINVAL;
-	/* Private memory must never come back mappable by the host. */
-	if ((flags ^ pflags) & GUEST_MEMFD_FLAG_POOL_MMAP)
-		return -EINVAL;
-	return kvm_gmem_pool_check(kvm, size, pool_node);
+	filemap_invalidate_lock(inode->i_mapping);
+	mutex_lock(&pool->lock);
+	pool->frozen = false;
+	mutex_unlock(&pool->lock);
+	filemap_invalidate_unlock(inode->i_mapping);
 }
 
 static void kvm_gmem_pool_fill_slot(u64 slot, unsigned long pfn, void *arg)
@@ -1023,21 +993,83 @@ static void kvm_gmem_pool_fill_slot(u64 slot, unsigned long pfn, void *arg)
 		pool->chunks[slot] = pfn;
 }
 
-/**
- * kvm_gmem_pool_restore() - give a new pool file the chunks of a preserved one
- * @pool: state of the new file, still empty and invisible to anyone else
- * @token: token checked by kvm_gmem_pool_check_restore()
- *
- * The chunks keep their contents; they are not prepared again for
- * confidential VMs of the types pool files support.
- *
- * Return: 0, or the error of gmem_handover_retrieve() (the check may have
- * raced with another retrieve: -EBUSY).
- */
-int kvm_gmem_pool_restore(struct kvm_gmem_pool *pool, u64 token)
+/* The flags a retrieved file may have: those of a file we could create. */
+#define KVM_GMEM_POOL_RETRIEVE_FLAGS	(GUEST_MEMFD_FLAG_POOL | \
+					 GUEST_MEMFD_FLAG_POOL_MMAP)
+
+static int kvm_gmem_pool_check_retrieve(const struct gmem_handover_file_desc *d)
 {
-	return gmem_handover_retrieve(token, pool->owner,
-				      kvm_gmem_pool_fill_slot, pool);
+	u64 chunk_size = PAGE_SIZE << kvm_gmem_pool_chunk_order();
+
+	if (!(d->flags & GUEST_MEMFD_FLAG_POOL) ||
+	    (d->flags & ~KVM_GMEM_POOL_RETRIEVE_FLAGS))
+		return -EINVAL;
+	if (d->nid < 0 || d->nid >= MAX_NUMNODES ||
+	    !kvm_gmem_pool_node_ok(d->nid))
+		return -EINVAL;
+	if (!d->size || d->size > MAX_LFS_FILESIZE ||
+	    !IS_ALIGNED(d->size, chunk_size) ||
+	    d->size / chunk_size != d->nr_slots)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A new file that belongs to no VM, with the preserved file's chunks at the
+ * same offsets.  The chunks move last, when nothing can fail any more; the
+ * file's release path gives them back if the caller drops it.
+ */
+static struct file *kvm_gmem_pool_retrieve(const struct gmem_handover_file_desc *desc,
+					   struct gmem_handover_fill *fill)
+{
+	struct kvm_gmem_pool *pool;
+	struct file *file;
+	int r;
+
+	r = kvm_gmem_pool_check_retrieve(desc);
+	if (r)
+		return ERR_PTR(r);
+	pool = kvm_gmem_pool_create(desc->size, desc->nid);
+	if (IS_ERR(pool))
+		return ERR_CAST(pool);
+	file = kvm_gmem_create_file(desc->size, desc->flags, pool);
+	if (IS_ERR(file))
+		return file;
+	r = gmem_handover_fill(fill, pool->owner, kvm_gmem_pool_fill_slot, pool);
+	if (r) {
+		fput(file);
+		return ERR_PTR(r);
+	}
+	return file;
+}
+
+static struct gmem_handover_file_ops kvm_gmem_pool_handover_ops = {
+	.can_preserve	= kvm_gmem_pool_can_preserve,
+	.preserve	= kvm_gmem_pool_freeze,
+	.unpreserve	= kvm_gmem_pool_thaw,
+	.retrieve	= kvm_gmem_pool_retrieve,
+};
+
+/**
+ * kvm_gmem_pool_init() - let the hand-over preserve pool files
+ * @module: KVM's module, pinned while a session holds a pool file
+ */
+void kvm_gmem_pool_init(struct module *module)
+{
+	int r;
+
+	kvm_gmem_pool_handover_ops.owner = module;
+	r = gmem_handover_register(&kvm_gmem_pool_handover_ops);
+	if (r)
+		pr_err("pool files cannot be preserved: %pe\n", ERR_PTR(r));
+}
+
+/**
+ * kvm_gmem_pool_exit() - undo kvm_gmem_pool_init()
+ */
+void kvm_gmem_pool_exit(void)
+{
+	gmem_handover_unregister(&kvm_gmem_pool_handover_ops);
 }
 
 #ifdef CONFIG_KVM_GUEST_MEMFD_POOL_KUNIT_TEST
