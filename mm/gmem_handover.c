@@ -2,7 +2,9 @@
 /*
  * Hand-over of pool-backed guest_memfd files across kexec: sessions, files
  * and the record.
- *
+ */
+
+/**
  * DOC: gmem pool hand-over
  *
  * Userspace groups the files it wants to keep in named sessions

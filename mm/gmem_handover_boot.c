@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hand-over data a kexec carries to the next kernel.
- *
+ */
+
+/**
  * DOC: gmem pool hand-over boot data
  *
  * kexec_file_load() asks gmem_handover_kexec_data() for a blob (struct

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/liveupdate for the gmem pool hand-over.
- *
+ */
+
+/**
  * DOC: gmem pool /dev/liveupdate
  *
  * The device and session ioctls of mainline's Live Update Orchestrator

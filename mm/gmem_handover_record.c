@@ -54,7 +54,6 @@ static_assert(HO_NODE_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_SESSION_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_FILE_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_EXTENT_SIZE % GMEM_HANDOVER_ALIGN == 0);
-static_assert(GMEM_HANDOVER_MAX_FILES <= U32_MAX / HO_FILE_SIZE);
 
 /* The compatible field as written: the string, NUL padded. */
 static const char ho_compatible[GMEM_HANDOVER_COMPATIBLE_LEN] =
@@ -121,22 +120,23 @@ int gmem_handover_format_error(const struct gmem_handover_error *err,
 {
 	const char *why = gmem_handover_reason_str(err->reason);
 
+	/* Not %#llx: the kernel prints a zero token as 0x0, libc as 0. */
 	switch (err->reason) {
 	case GMEM_HO_DUP_CHUNK:
 		return snprintf(buf, size,
-				"chunk %llu of node %u held twice (file %#llx of session \"%s\" and file %#llx of session \"%s\")",
+				"chunk %llu of node %u held twice (file 0x%llx of session \"%s\" and file 0x%llx of session \"%s\")",
 				err->item, err->node, err->token2,
 				err->session2, err->token, err->session);
 	case GMEM_HO_BAD_EXTENT:
 		return snprintf(buf, size,
-				"%s: extent %llu of file %#llx of session \"%s\"",
+				"%s: extent %llu of file 0x%llx of session \"%s\"",
 				why, err->item, err->token, err->session);
 	case GMEM_HO_DUP_TOKEN:
 	case GMEM_HO_BAD_FILE_NODE:
 	case GMEM_HO_BAD_FILE_SIZE:
 	case GMEM_HO_BAD_FILE_EXTENTS:
 		return snprintf(buf, size,
-				"%s: file %llu (token %#llx) of session \"%s\"",
+				"%s: file %llu (token 0x%llx) of session \"%s\"",
 				why, err->item, err->token, err->session);
 	case GMEM_HO_BAD_SESSION:
 	case GMEM_HO_DUP_SESSION:
@@ -893,7 +893,8 @@ static u64 ho_claim_chunks(unsigned long *bits, u64 start, u64 nr)
 		word = &bits[pos / BITS_PER_LONG];
 		lo = pos % BITS_PER_LONG;
 		n = min_t(u64, end - pos, BITS_PER_LONG - lo);
-		mask = n == BITS_PER_LONG ? ~0UL : ((1UL << n) - 1) << lo;
+		/* 1 <= n <= BITS_PER_LONG: neither shift reaches the width. */
+		mask = (~0UL >> (BITS_PER_LONG - n)) << lo;
 		if (*word & mask)
 			return pos - lo + __ffs(*word & mask);
 		*word |= mask;

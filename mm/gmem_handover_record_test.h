@@ -56,7 +56,7 @@ static const struct gmem_handover_session_info ho_t_sessions[] = {
 static const struct gmem_handover_file_info ho_t_files[] = {
 	{ .token = 0, .size = 8 * SZ_2M, .flags = 0x8, .nid = 0,
 	  .nr_slots = 8, .nr_extents = 3 },
-	{ .token = 0x2000, .size = 2 * SZ_1G, .flags = 0x9, .nid = 1,
+	{ .token = 0x2000, .size = 2ULL * SZ_1G, .flags = 0x9, .nid = 1,
 	  .nr_slots = 2, .nr_extents = 1 },
 	/* 2 TiB of holes: no extent, and no room taken. */
 	{ .token = 0x2000, .size = 2 * SZ_1T, .flags = 0x8, .nid = 0,
@@ -447,7 +447,8 @@ static inline long ho_t_build_dup(void *buf, size_t len)
 	size_t out;
 	int ret;
 
-	fi[0].nr_extents = fi[1].nr_extents = fi[2].nr_extents = 1;
+	for (i = 0; i < ARRAY_SIZE(fi); i++)
+		fi[i].nr_extents = 1;
 	fi[1].token = HO_T_DUP_TOKEN1;
 	fi[2].token = HO_T_DUP_TOKEN2;
 	ret = gmem_handover_begin(&enc, buf, len, HO_T_NR_NODES, 2, 3, 3, 1,
@@ -643,12 +644,12 @@ static const struct ho_t_step ho_t_script[] = {
 		     0),
 	HO_T_DO_FILE("size not chunks", -EINVAL, 5, 1, SZ_2M, 0, 0),
 	HO_T_DO_FILE("size zero", -EINVAL, 5, 1, 0, 0, 0),
-	HO_T_DO_FILE("slots not the size", -EINVAL, 5, 1, 2 * SZ_1G, 1, 1),
-	HO_T_DO_FILE("more extents than slots", -EINVAL, 5, 1, 2 * SZ_1G, 2,
+	HO_T_DO_FILE("slots not the size", -EINVAL, 5, 1, 2ULL * SZ_1G, 1, 1),
+	HO_T_DO_FILE("more extents than slots", -EINVAL, 5, 1, 2ULL * SZ_1G, 2,
 		     3),
 	HO_T_DO_FILE("more extents than announced", -ENOSPC, 5, 2,
 		     8 * SZ_2M, 8, 5),
-	HO_T_DO_FILE("file of s0", 0, 5, 1, 2 * SZ_1G, 2, 1),
+	HO_T_DO_FILE("file of s0", 0, 5, 1, 2ULL * SZ_1G, 2, 1),
 	HO_T_DO_FILE("file past the session's", -EINVAL, 6, 1, SZ_1G, 1, 0),
 	HO_T_DO_SESSION("session before the extents", -EINVAL, "s1", 2),
 	HO_T_DO_EXTENT("empty extent", -EINVAL, 0, 0, 0),

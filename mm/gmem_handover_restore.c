@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading the hand-over record in the kernel a kexec started.
- *
+ */
+
+/**
  * DOC: gmem pool hand-over restore
  *
  * Once the pools are active, and before anything can take a chunk, the
@@ -291,12 +293,15 @@ static int __init gmem_handover_restore_init(void)
 	struct gmem_pool *home = gmem_carveout_record_pool();
 
 	gmem_handover_boot_info(&boot);
-	if (!home) {
-		if (boot.present)
-			gmem_ho_set_status("rejected: no pool keeps the record room; %llu chunks quarantined",
-					   gmem_ho_quarantine_all());
+	if (!home && boot.present) {
+		u64 n = gmem_ho_quarantine_all();
+
+		gmem_ho_set_status("rejected: no record room; %llu chunks quarantined",
+				   n);
 		return 0;
 	}
+	if (!home)
+		return 0;
 	if (!boot.present) {
 		memset((void *)home->hdr + home->layout.record_off, 0, HO_HDR);
 		gmem_ho_set_status("none: no hand-over data from the kexec");
@@ -306,5 +311,6 @@ static int __init gmem_handover_restore_init(void)
 	memzero_explicit(&boot, sizeof(boot));
 	return 0;
 }
+
 /* After gmem_handover_init() set the room up, before any user can look. */
 postcore_initcall(gmem_handover_restore_init);

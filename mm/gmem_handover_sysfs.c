@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs status of the gmem pool hand-over.
- *
+ */
+
+/**
  * DOC: gmem pool hand-over sysfs
  *
  * /sys/kernel/mm/gmem_pool/handover/status says, in one line, how this

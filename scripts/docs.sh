@@ -33,7 +33,7 @@ OUT=$TREE/Documentation/output
 LOG=$OUT/gmem-docs.log
 ABI_STAMP=$OUT/.gmem-docs-passed
 # Our documents and the sources they pull kernel-doc from.
-OURS='gmem-pool\.rst|gmem_handover_abi\.h|gmem_carveout|gmem_handover_record'
+OURS='gmem-pool\.rst|gmem_handover|gmem_carveout|liveupdate\.h'
 OURS+='|guest_memfd_pool|sysfs-kernel-mm-gmem_pool|kernel-parameters\.txt'
 passed=0 failed=0
 

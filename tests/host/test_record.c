@@ -176,7 +176,7 @@ static void test_corruptions(void)
 			       gmem_handover_reason_str(err.reason),
 			       gmem_handover_reason_str(c->reason));
 		CHECK(err.reason == c->reason);
-		CHECK(v.hdr == NULL);
+		CHECK(!v.hdr);
 		end_case();
 	}
 }

@@ -25,7 +25,10 @@
  *
  * Errors shared by all ioctls:
  *
- *  - ENOTTY: no such ioctl.
+ *  - EINVAL: an ioctl number of the right type outside the device's or
+ *    the session's table (as mainline's code does).
+ *  - ENOTTY: an ioctl of another type, or a number of the table with
+ *    other direction or size bits.
  *  - E2BIG: non-zero bytes past the structure the kernel knows.
  *  - EOPNOTSUPP: a field has a value this kernel does not support.
  *  - EINVAL: a field is wrong (size too small, a bad name, ...).
