@@ -24,6 +24,10 @@
  *	NR new sessions PREFIX-00...: the first takes 128 files, the 129th
  *	gets ENOSPC and goes to the second session; the session past the
  *	64 of the kernel gets ENOMEM, and a closed one gives its place back.
+ *   fill-pools SESSION
+ *	every chunk of every pool goes into two mapped files per node, taken
+ *	in turn (one record extent per chunk, the worst case), each chunk
+ *	marked in its first word, and all of them are preserved in SESSION.
  *   kexec KERNEL INITRD CMDLINE
  *	kexec_file_load() and reboot into it.
  *
@@ -45,6 +49,9 @@
  *	the retrieved file has its size, holds no chunk, and can take one.
  *   limits-back PREFIX NR
  *	the sessions of "limits" came back with their 129 files.
+ *   check-pools SESSION
+ *	after fill-pools: restored, no chunk free, every chunk back at its
+ *	offset with its mark, and every chunk free once the files are closed.
  *   drop SESSION NODE TOKEN CHUNKS
  *	FINISH on a session nobody took a file from frees its CHUNKS chunks.
  *   absent SESSION
@@ -668,6 +675,128 @@ static int do_absent(char **argv)
 	return 0;
 }
 
+/* Two files per node that has a pool: tokens node << 1 and node << 1 | 1. */
+#define FULL_FILES(nid)	((uint64_t)(nid) << 1)
+
+static uint64_t full_marker(int nid, int which, uint64_t slot)
+{
+	return ((uint64_t)nid << 40 ^ (uint64_t)which << 32 ^ slot) * LU_GOLDEN;
+}
+
+static long node_total(int nid)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), GMEM_POOL_SYSFS "/node%d/total_chunks", nid);
+	gmem_pool_read_line(path, buf, sizeof(buf));
+	return strtol(buf, NULL, 0);
+}
+
+/* Slots of file @which (0, 1) when the node's @total chunks alternate. */
+static uint64_t full_slots(long total, int which)
+{
+	return (total + 1 - which) / 2;
+}
+
+/* Write or check the marker in the first word of every slot of @fd. */
+static void full_marks(int fd, int nid, int which, uint64_t slots, bool check)
+{
+	uint64_t *mem = gmem_pool_map(fd, slots * chunk), slot, *word;
+
+	for (slot = 0; slot < slots; slot++) {
+		word = mem + slot * chunk / sizeof(*mem);
+		if (!check) {
+			*word = full_marker(nid, which, slot);
+			continue;
+		}
+		TEST_ASSERT(*word == full_marker(nid, which, slot),
+			    "node %d file %d slot %lu: %#lx, want %#lx", nid,
+			    which, slot, *word, full_marker(nid, which, slot));
+	}
+	munmap(mem, slots * chunk);
+}
+
+/*
+ * Every chunk of every pool in two mapped files per node, taken in turn,
+ * so that no two chunks of a file are adjacent in the pool: one extent
+ * per chunk, the most room a record can need.  All of it is preserved.
+ */
+static int do_fill_pools(char **argv)
+{
+	int session = gmem_pool_luo_new_session(argv[0]), nid, fd[2], w;
+	struct kvm_vm *vm = vm_create_barebones();
+	uint64_t flags = GUEST_MEMFD_FLAG_POOL | GUEST_MEMFD_FLAG_POOL_MMAP;
+	long total, i, nodes = 0;
+
+	for (nid = 0; nid < GMEM_POOL_MAX_NODES; nid++) {
+		total = gmem_pool_free_chunks(nid);
+		if (total < 0)
+			continue;
+		TEST_ASSERT(total == node_total(nid) && total >= 2,
+			    "node %d: %ld chunks free", nid, total);
+		for (w = 0; w < 2; w++)
+			fd[w] = gmem_pool_create(vm, full_slots(total, w) * chunk,
+						 flags, nid);
+		for (i = 0; i < total; i++)
+			TEST_ASSERT(!fallocate(fd[i & 1], FALLOC_FL_KEEP_SIZE,
+					       i / 2 * chunk, chunk),
+				    "node %d chunk %ld: %s", nid, i, strerror(errno));
+		for (w = 0; w < 2; w++) {
+			full_marks(fd[w], nid, w, full_slots(total, w), false);
+			gmem_pool_luo_preserve(session, fd[w], FULL_FILES(nid) | w);
+			close(fd[w]);
+		}
+		expect_free(nid, 0, "with every chunk preserved");
+		nodes++;
+	}
+	TEST_ASSERT(nodes, "no pool");
+	hold_and_close(session);
+	kvm_vm_free(vm);
+	return 0;
+}
+
+static int do_check_pools(char **argv)
+{
+	unsigned int sessions, files;
+	uint64_t chunks, want = 0;
+	int session, nid, fd[2], w;
+	long total, nodes = 0;
+	char status[256];
+
+	gmem_pool_read_line(GMEM_POOL_SYSFS "/handover/status", status,
+			    sizeof(status));
+	printf("status: %s\n", status);
+	TEST_ASSERT(sscanf(status, "restored: %u sessions, %u files, %lu chunks",
+			   &sessions, &files, &chunks) == 3, "not restored");
+	session = gmem_pool_luo_get_session(argv[0]);
+	for (nid = 0; nid < GMEM_POOL_MAX_NODES; nid++) {
+		if (gmem_pool_free_chunks(nid) < 0)
+			continue;
+		total = node_total(nid);
+		expect_free(nid, 0, "before the retrieve: no chunk lost");
+		for (w = 0; w < 2; w++) {
+			fd[w] = gmem_pool_luo_retrieve(session, FULL_FILES(nid) | w);
+			TEST_ASSERT_EQ(file_size(fd[w]), full_slots(total, w) * chunk);
+			full_marks(fd[w], nid, w, full_slots(total, w), true);
+		}
+		printf("ok: node %d: all %ld chunks back at their offsets\n", nid,
+		       total);
+		for (w = 0; w < 2; w++)
+			close(fd[w]);
+		want += total;
+		nodes++;
+	}
+	TEST_ASSERT(sessions == 1 && files == 2 * nodes && chunks == want,
+		    "restored %u sessions, %u files, %lu chunks; want 1, %ld, %lu",
+		    sessions, files, chunks, 2 * nodes, want);
+	gmem_pool_luo_finish(session);
+	close(session);
+	for (nid = 0; nid < GMEM_POOL_MAX_NODES; nid++)
+		if (gmem_pool_free_chunks(nid) >= 0)
+			expect_free(nid, node_total(nid), "with the files closed");
+	return 0;
+}
+
 static const struct lu_mode {
 	const char *name;
 	int nr_args;
@@ -677,12 +806,14 @@ static const struct lu_mode {
 	{ "preserve-mmap", 4, do_preserve_mmap },
 	{ "preserve-hole", 6, do_preserve_hole },
 	{ "limits", 2, do_limits },
+	{ "fill-pools", 1, do_fill_pools },
 	{ "retrieve", 5, do_retrieve },
 	{ "retrieve-keep", 7, do_retrieve_keep },
 	{ "retrieve-mmap", 4, do_retrieve_mmap },
 	{ "retrieve-hole", 4, do_retrieve_hole },
 	{ "limits-back", 2, do_limits_back },
 	{ "drop", 4, do_drop },
+	{ "check-pools", 1, do_check_pools },
 	{ "absent", 1, do_absent },
 };
 
