@@ -10,8 +10,10 @@
  */
 
 #include <kunit/test.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "gmem_carveout.h"
 
@@ -114,6 +116,60 @@ static void gmem_pool_test_layout_invalid(struct kunit *test)
 			-EINVAL);
 }
 
+/* Without record room, gmem_pool_layout_room() is gmem_pool_layout(). */
+static void gmem_pool_test_layout_no_room(struct kunit *test)
+{
+	struct gmem_pool_layout a, b;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_layout(GMEM_TEST_BASE_0, SZ_512M,
+					       GMEM_POOL_CHUNK_SHIFT_2M, &a), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_layout_room(GMEM_TEST_BASE_0, SZ_512M,
+						    GMEM_POOL_CHUNK_SHIFT_2M,
+						    0, &b), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
+	KUNIT_EXPECT_EQ(test, b.record_room, 0ULL);
+	KUNIT_EXPECT_EQ(test, b.record_off, b.meta_span);
+	KUNIT_EXPECT_EQ(test, b.want, (u64)SZ_512M);
+}
+
+/*
+ * The record room ends the metadata span, page aligned, after the
+ * allocator metadata; a room that does not fit the 2 MiB span grows it and
+ * moves chunk 0.  The largest room of a 1 TiB pool of 2 MiB chunks: the
+ * fixed part and 16 bytes per chunk.
+ */
+static void gmem_pool_test_layout_room(struct kunit *test)
+{
+	u64 room = GMEM_POOL_RECORD_FIXED +
+		   (SZ_1T / SZ_2M) * GMEM_POOL_RECORD_PER_CHUNK;
+	struct gmem_pool_layout l;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_layout_room(GMEM_TEST_BASE_0, SZ_1T,
+						    GMEM_POOL_CHUNK_SHIFT_2M,
+						    room + 1, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.record_room, (u64)PAGE_ALIGN(room + 1));
+	KUNIT_EXPECT_EQ(test, l.record_off + l.record_room, l.meta_span);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(l.record_off));
+	KUNIT_EXPECT_LE(test, l.meta_bytes, l.record_off);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(l.meta_span, GMEM_POOL_META_ALIGN));
+	KUNIT_EXPECT_GT(test, l.meta_span, (u64)GMEM_POOL_META_ALIGN);
+	KUNIT_EXPECT_GE(test, l.chunk_base, GMEM_TEST_BASE_0 + l.meta_span);
+	KUNIT_EXPECT_GE(test, (u64)l.nchunks, SZ_1T / SZ_2M);
+
+	/* A small pool: the room fits the 2 MiB span beside the metadata. */
+	KUNIT_ASSERT_EQ(test, gmem_pool_layout_room(GMEM_TEST_BASE_0, SZ_512M,
+						    GMEM_POOL_CHUNK_SHIFT_2M,
+						    GMEM_POOL_RECORD_FIXED, &l), 0);
+	KUNIT_EXPECT_EQ(test, l.meta_span, (u64)GMEM_POOL_META_ALIGN);
+	KUNIT_EXPECT_EQ(test, l.record_off,
+			(u64)GMEM_POOL_META_ALIGN - GMEM_POOL_RECORD_FIXED);
+	KUNIT_EXPECT_LE(test, l.meta_bytes, l.record_off);
+
+	KUNIT_EXPECT_EQ(test, gmem_pool_layout_room(GMEM_TEST_BASE_0, SZ_512M,
+						    GMEM_POOL_CHUNK_SHIFT_2M,
+						    U64_MAX, &l), -EINVAL);
+}
+
 static void gmem_pool_test_metadata_bounds(struct kunit *test)
 {
 	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0, SZ_1G,
@@ -156,6 +212,30 @@ static void gmem_pool_test_exhaustion(struct kunit *test)
 						    &idx), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_CHUNK_OWNER_NONE,
 						    &idx), -EINVAL);
+}
+
+/* Once a kexec stopped allocation, nothing is handed out; frees still work. */
+static void gmem_pool_test_stopped(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long idx, nfree;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	nfree = gmem_pool_nr_free(pool);
+	spin_lock(&pool->lock);
+	pool->stopped = true;
+	spin_unlock(&pool->lock);
+	KUNIT_EXPECT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), -EBUSY);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree);
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, 0, GMEM_TEST_OWNER_A),
+			0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree + 1);
+	KUNIT_EXPECT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), -EBUSY);
 }
 
 static void gmem_pool_test_free_reuse(struct kunit *test)
@@ -327,8 +407,11 @@ static struct kunit_case gmem_pool_alloc_cases[] = {
 	KUNIT_CASE(gmem_pool_test_layout_exact),
 	KUNIT_CASE(gmem_pool_test_layout_1g_alignment),
 	KUNIT_CASE(gmem_pool_test_layout_invalid),
+	KUNIT_CASE(gmem_pool_test_layout_no_room),
+	KUNIT_CASE(gmem_pool_test_layout_room),
 	KUNIT_CASE(gmem_pool_test_metadata_bounds),
 	KUNIT_CASE(gmem_pool_test_exhaustion),
+	KUNIT_CASE(gmem_pool_test_stopped),
 	KUNIT_CASE(gmem_pool_test_free_reuse),
 	KUNIT_CASE(gmem_pool_test_fragmentation),
 	KUNIT_CASE(gmem_pool_test_node_separation),
