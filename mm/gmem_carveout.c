@@ -465,6 +465,24 @@ struct gmem_pool *gmem_pool_get(int nid)
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_get);
 
 /**
+ * gmem_pool_next() - walk the active pools, by ascending node
+ * @pool: the pool the walk is at, or NULL to start it
+ *
+ * ``for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool))``
+ * visits every active pool once.
+ *
+ * Return: the active pool of the lowest node above @pool's, or NULL.
+ */
+struct gmem_pool *gmem_pool_next(const struct gmem_pool *pool)
+{
+	int nid = pool ? next_node(pool->nid, gmem_pool_nodes) :
+			 first_node(gmem_pool_nodes);
+
+	return nid < MAX_NUMNODES ? &gmem_pools[nid] : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_next);
+
+/**
  * gmem_carveout_record_pool() - the pool that keeps the hand-over record
  *
  * Return: the active pool with room for the record, or NULL if there is

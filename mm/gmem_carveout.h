@@ -190,6 +190,8 @@ static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 
 /* gmem_carveout.c */
 struct gmem_pool *gmem_pool_get(int nid);
+struct gmem_pool *gmem_pool_next(const struct gmem_pool *pool);
+
 struct gmem_pool *gmem_carveout_record_pool(void);
 void gmem_carveout_stop_alloc(void);
 

@@ -97,15 +97,11 @@ DEFINE_SEQ_ATTRIBUTE(gmem_pool_map);
 static int __init gmem_pool_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("gmem_pool", NULL);
+	struct gmem_pool *pool;
 	char name[16];
-	int nid;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		struct gmem_pool *pool = gmem_pool_get(nid);
-
-		if (!pool)
-			continue;
-		snprintf(name, sizeof(name), "node%d_map", nid);
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool)) {
+		snprintf(name, sizeof(name), "node%d_map", pool->nid);
 		debugfs_create_file(name, 0400, dir, pool, &gmem_pool_map_fops);
 	}
 	return 0;

@@ -137,7 +137,8 @@ struct kobject *gmem_pool_sysfs_root;
 static int __init gmem_pool_sysfs_init(void)
 {
 	struct kobject *root;
-	int nid, err;
+	struct gmem_pool *pool;
+	int err;
 
 	root = kobject_create_and_add("gmem_pool", mm_kobj);
 	if (!root)
@@ -147,12 +148,10 @@ static int __init gmem_pool_sysfs_init(void)
 		goto put_root;
 	gmem_pool_sysfs_root = root;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		if (!gmem_pool_get(nid))
-			continue;
-		err = gmem_pool_sysfs_add_node(root, nid);
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool)) {
+		err = gmem_pool_sysfs_add_node(root, pool->nid);
 		if (err) {
-			pr_err("node %d: no sysfs directory (%pe)\n", nid,
+			pr_err("node %d: no sysfs directory (%pe)\n", pool->nid,
 			       ERR_PTR(err));
 			/* The other nodes' directories stay useful. */
 		}

@@ -180,16 +180,19 @@ unsigned int gmem_ho_sabotage_mode(void)
 	return v < GMEM_HO_SABOTAGE_MAX ? v : GMEM_HO_SABOTAGE_NONE;
 }
 
-static int gmem_ho_pools(struct gmem_handover_pool *out)
+/**
+ * gmem_ho_pools() - the running kernel's pools, as the record describes them
+ * @out: one entry per active pool, by ascending nid; MAX_NUMNODES entries
+ *
+ * Return: the number of entries filled.
+ */
+int gmem_ho_pools(struct gmem_handover_pool *out)
 {
 	struct gmem_pool *pool;
-	int nid, n = 0;
+	int n = 0;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		pool = gmem_pool_get(nid);
-		if (!pool)
-			continue;
-		out[n].nid = nid;
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool)) {
+		out[n].nid = pool->nid;
 		out[n].chunk_shift = pool->layout.chunk_shift;
 		out[n].base = pool->layout.base;
 		out[n].size = pool->layout.size;

@@ -79,7 +79,9 @@ size_t gmem_ho_test_room_used(void);
 #endif
 
 /* gmem_handover.c, for gmem_handover_restore.c */
+struct gmem_handover_pool;
 struct gmem_handover_view;
+int gmem_ho_pools(struct gmem_handover_pool *out);
 int __init gmem_ho_adopt(void *old, const struct gmem_handover_view *view,
 			 u64 *nr_chunks);
 __printf(1, 2) void gmem_ho_set_status(const char *fmt, ...);

@@ -40,17 +40,13 @@
 static struct gmem_handover_boot_info gmem_ho_boot __initdata;
 static struct gmem_pool_request gmem_ho_boot_reqs[GMEM_POOL_MAX_REQUESTS] __initdata;
 
-static size_t gmem_ho_boot_size(u32 nr_pools)
-{
-	return gmem_handover_boot_size(nr_pools);
-}
-
 static u32 gmem_ho_boot_nr_pools(void)
 {
-	u32 nid, n = 0;
+	struct gmem_pool *pool;
+	u32 n = 0;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++)
-		n += !!gmem_pool_get(nid);
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool))
+		n++;
 	return n;
 }
 
@@ -85,7 +81,7 @@ size_t gmem_handover_kexec_reserve(struct kimage *image)
 		pr_warn("hand-over data left out of this kexec on purpose (debugfs knob)\n");
 		return 0;
 	}
-	image->gmem_handover_size = gmem_ho_boot_size(gmem_ho_boot_nr_pools());
+	image->gmem_handover_size = gmem_handover_boot_size(gmem_ho_boot_nr_pools());
 	return image->gmem_handover_size;
 }
 
@@ -94,9 +90,9 @@ static void gmem_ho_boot_fill(struct gmem_handover_boot *b, u32 nr_pools,
 {
 	const struct gmem_pool *home = gmem_carveout_record_pool();
 	const struct gmem_pool *pool;
-	u32 nid, i = 0;
+	u32 i = 0;
 
-	memset(b, 0, gmem_ho_boot_size(nr_pools));
+	memset(b, 0, gmem_handover_boot_size(nr_pools));
 	b->magic = cpu_to_le64(GMEM_HANDOVER_BOOT_MAGIC);
 	b->version = cpu_to_le32(GMEM_HANDOVER_BOOT_VERSION);
 	b->nr_pools = cpu_to_le32(nr_pools);
@@ -105,11 +101,9 @@ static void gmem_ho_boot_fill(struct gmem_handover_boot *b, u32 nr_pools,
 	b->record_phys = cpu_to_le64(home->layout.base + home->layout.record_off);
 	b->record_room = cpu_to_le64(home->layout.record_room);
 	b->chunk_shift = cpu_to_le32(home->layout.chunk_shift);
-	for (nid = 0; nid < MAX_NUMNODES && i < nr_pools; nid++) {
-		pool = gmem_pool_get(nid);
-		if (!pool)
-			continue;
-		b->pools[i].nid = cpu_to_le32(nid);
+	for (pool = gmem_pool_next(NULL); pool && i < nr_pools;
+	     pool = gmem_pool_next(pool)) {
+		b->pools[i].nid = cpu_to_le32(pool->nid);
 		b->pools[i].base = cpu_to_le64(pool->layout.base);
 		b->pools[i].capacity = cpu_to_le64(pool->layout.want);
 		i++;
@@ -131,7 +125,7 @@ static void gmem_ho_boot_fill(struct gmem_handover_boot *b, u32 nr_pools,
 size_t gmem_handover_kexec_data(struct kimage *image, void *buf)
 {
 	u32 nr_pools = gmem_ho_boot_nr_pools();
-	size_t size = gmem_ho_boot_size(nr_pools);
+	size_t size = gmem_handover_boot_size(nr_pools);
 
 	/* The pools are fixed at boot: the size cannot have changed. */
 	if (!image->gmem_handover_size ||
@@ -155,7 +149,7 @@ static bool __init gmem_ho_boot_ok(const struct gmem_handover_boot *b,
 		return false;
 	n = le32_to_cpu(b->nr_pools);
 	shift = le32_to_cpu(b->chunk_shift);
-	if (!n || n > GMEM_POOL_MAX_REQUESTS || len < gmem_ho_boot_size(n) ||
+	if (!n || n > GMEM_POOL_MAX_REQUESTS || len < gmem_handover_boot_size(n) ||
 	    (shift != GMEM_POOL_CHUNK_SHIFT_2M &&
 	     shift != GMEM_POOL_CHUNK_SHIFT_1G))
 		return false;
@@ -206,7 +200,7 @@ void __init gmem_handover_parse_boot_data(u64 pa, u32 len)
 
 	if (gmem_ho_boot.present || len < sizeof(*b))
 		return;
-	len = min_t(u32, len, gmem_ho_boot_size(GMEM_POOL_MAX_REQUESTS));
+	len = min_t(u32, len, gmem_handover_boot_size(GMEM_POOL_MAX_REQUESTS));
 	b = early_memremap(pa, len);
 	if (!b) {
 		pr_err("cannot map the hand-over data: no record is trusted\n");

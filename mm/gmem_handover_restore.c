@@ -67,14 +67,10 @@ static u64 __init gmem_ho_quarantine_all(void)
 {
 	struct gmem_pool *pool;
 	u64 n = 0;
-	int nid;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		pool = gmem_pool_get(nid);
-		if (pool)
-			n += gmem_ho_quarantine_range(nid, pool->layout.base,
-						      pool->layout.size);
-	}
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool))
+		n += gmem_ho_quarantine_range(pool->nid, pool->layout.base,
+					      pool->layout.size);
 	return n;
 }
 
@@ -153,20 +149,8 @@ static int __init gmem_ho_check(const void *rec, size_t len,
 				struct gmem_handover_error *err)
 {
 	struct gmem_handover_scratch scratch;
-	struct gmem_pool *pool;
-	int nid, nr_pools = 0, ret;
+	int nr_pools = gmem_ho_pools(gmem_ho_rpools), ret;
 
-	for (nid = 0; nid < MAX_NUMNODES; nid++) {
-		pool = gmem_pool_get(nid);
-		if (!pool)
-			continue;
-		gmem_ho_rpools[nr_pools++] = (struct gmem_handover_pool) {
-			.nid = nid, .chunk_shift = pool->layout.chunk_shift,
-			.base = pool->layout.base, .size = pool->layout.size,
-			.chunk_base = pool->layout.chunk_base,
-			.nr_chunks = pool->layout.nchunks,
-		};
-	}
 	scratch.nbits = gmem_handover_scratch_bits(gmem_ho_rpools, nr_pools);
 	scratch.bits = bitmap_zalloc(scratch.nbits, GFP_KERNEL);
 	if (!scratch.bits)
