@@ -51,20 +51,18 @@ union gmem_luo_buf {
 };
 
 /**
- * struct gmem_luo_op - one ioctl of the device or of a session
- * @cmd: the ioctl number
- * @size: size of its structure in this kernel
+ * struct gmem_luo_op - the structure of one ioctl of the device or of a
+ *	session
+ * @size: size of the structure in this kernel
  * @min_size: bytes of it that userspace must give
  */
 struct gmem_luo_op {
-	unsigned int cmd;
 	u32 size;
 	u32 min_size;
 };
 
-#define GMEM_LUO_OP(_cmd, _struct, _last)				\
-	{ .cmd = _cmd, .size = sizeof(_struct),				\
-	  .min_size = offsetofend(_struct, _last) }
+#define GMEM_LUO_OP(_struct, _last)					\
+	{ .size = sizeof(_struct), .min_size = offsetofend(_struct, _last) }
 
 /*
  * Read the caller's structure: its size first, then as much of it as both
@@ -73,14 +71,11 @@ struct gmem_luo_op {
 static int gmem_luo_read(const struct gmem_luo_op *op, void __user *arg,
 			 union gmem_luo_buf *buf, u32 *usize)
 {
-	int ret;
-
 	if (get_user(*usize, (u32 __user *)arg))
 		return -EFAULT;
 	if (*usize < op->min_size)
 		return -EINVAL;
-	ret = copy_struct_from_user(buf, op->size, arg, *usize);
-	return ret;
+	return copy_struct_from_user(buf, op->size, arg, *usize);
 }
 
 static int gmem_luo_reply(void __user *arg, const void *buf, u32 size,
@@ -106,8 +101,7 @@ static int gmem_luo_session_release(struct inode *inode, struct file *file)
 static int gmem_luo_preserve(struct gmem_ho_session *s, void __user *arg)
 {
 	static const struct gmem_luo_op op =
-		GMEM_LUO_OP(LIVEUPDATE_SESSION_PRESERVE_FD,
-			    struct liveupdate_session_preserve_fd, token);
+		GMEM_LUO_OP(struct liveupdate_session_preserve_fd, token);
 	union gmem_luo_buf buf;
 	struct file *file;
 	u32 usize;
@@ -127,8 +121,7 @@ static int gmem_luo_preserve(struct gmem_ho_session *s, void __user *arg)
 static int gmem_luo_retrieve_fd(struct gmem_ho_session *s, void __user *arg)
 {
 	static const struct gmem_luo_op op =
-		GMEM_LUO_OP(LIVEUPDATE_SESSION_RETRIEVE_FD,
-			    struct liveupdate_session_retrieve_fd, token);
+		GMEM_LUO_OP(struct liveupdate_session_retrieve_fd, token);
 	union gmem_luo_buf buf;
 	struct file *file;
 	int fd, ret;
@@ -160,8 +153,7 @@ put_fd:
 static int gmem_luo_finish(struct gmem_ho_session *s, void __user *arg)
 {
 	static const struct gmem_luo_op op =
-		GMEM_LUO_OP(LIVEUPDATE_SESSION_FINISH,
-			    struct liveupdate_session_finish, reserved);
+		GMEM_LUO_OP(struct liveupdate_session_finish, reserved);
 	union gmem_luo_buf buf;
 	u32 usize;
 	int ret;
@@ -248,8 +240,7 @@ static int gmem_luo_session_fd(struct gmem_ho_session *s, struct file **filep)
 static int gmem_luo_open_session(unsigned int cmd, void __user *arg)
 {
 	static const struct gmem_luo_op op =
-		GMEM_LUO_OP(LIVEUPDATE_IOCTL_CREATE_SESSION,
-			    struct liveupdate_ioctl_create_session, name);
+		GMEM_LUO_OP(struct liveupdate_ioctl_create_session, name);
 	struct liveupdate_ioctl_create_session *req;
 	union gmem_luo_buf buf;
 	struct gmem_ho_session *s;
