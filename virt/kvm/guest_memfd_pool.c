@@ -356,6 +356,9 @@ bool kvm_gmem_pool_vm_ok(struct kvm *kvm)
  * @size: requested file size, in bytes
  * @pool_node: requested NUMA node (struct kvm_create_guest_memfd.pool_node)
  *
+ * @kvm may be NULL for a file that belongs to no VM yet (a retrieved one):
+ * the VM type is then checked when a VM adopts the file.
+ *
  * Return: 0 if a pool file of @size bytes can be backed by @pool_node's
  * pool; -EINVAL if @size is zero or not a multiple of the chunk size, or if
  * @pool_node is not a node with a pool; -EOPNOTSUPP for VM types whose arch
@@ -373,7 +376,7 @@ int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
 	if (size <= 0 || !IS_ALIGNED((u64)size, chunk_size))
 		return -EINVAL;
 
-	if (!kvm_gmem_pool_vm_ok(kvm))
+	if (kvm && !kvm_gmem_pool_vm_ok(kvm))
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -1004,11 +1007,9 @@ static int kvm_gmem_pool_check_retrieve(const struct gmem_handover_file_desc *d)
 	if (!(d->flags & GUEST_MEMFD_FLAG_POOL) ||
 	    (d->flags & ~KVM_GMEM_POOL_RETRIEVE_FLAGS))
 		return -EINVAL;
-	if (d->nid < 0 || d->nid >= MAX_NUMNODES ||
-	    !kvm_gmem_pool_node_ok(d->nid))
-		return -EINVAL;
-	if (!d->size || d->size > MAX_LFS_FILESIZE ||
-	    !IS_ALIGNED(d->size, chunk_size) ||
+	/* A negative nid becomes a huge u64, refused like any other. */
+	if (d->size > MAX_LFS_FILESIZE ||
+	    kvm_gmem_pool_check(NULL, d->size, (u64)(s64)d->nid) ||
 	    d->size / chunk_size != d->nr_slots)
 		return -EINVAL;
 	return 0;
