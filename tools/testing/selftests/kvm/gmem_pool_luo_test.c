@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,28 +559,6 @@ TEST(freeze_guest)
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 }
 
-static sigjmp_buf sigbus_jmp;
-
-static void sigbus_handler(int sig)
-{
-	siglongjmp(sigbus_jmp, 1);
-}
-
-/* Read *@p; true if that raised SIGBUS. */
-static bool read_sigbus(const uint64_t *p, uint64_t *val)
-{
-	struct sigaction sa = { .sa_handler = sigbus_handler }, old;
-	bool bus = false;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(sigbus_jmp, 1))
-		bus = true;
-	else
-		*val = READ_ONCE(*p);
-	sigaction(SIGBUS, &old, NULL);
-	return bus;
-}
-
 /* The VMM's mapping of a frozen file: held chunks work, holes SIGBUS. */
 TEST(freeze_mmap)
 {
@@ -601,13 +577,13 @@ TEST(freeze_mmap)
 	gmem_pool_luo_preserve(session, fd, 0);
 	check_no_fallocate(_metadata, fd);
 
-	EXPECT_FALSE(read_sigbus(mem, &val));
+	EXPECT_FALSE(gmem_pool_read_sigbus(mem, &val));
 	EXPECT_EQ(val, LUO_PATTERN);
-	EXPECT_TRUE(read_sigbus(hole, &val)) TH_LOG("read %#lx", val);
+	EXPECT_TRUE(gmem_pool_read_sigbus(hole, &val)) TH_LOG("read %#lx", val);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	close(session);
-	EXPECT_FALSE(read_sigbus(hole, &val));
+	EXPECT_FALSE(gmem_pool_read_sigbus(hole, &val));
 	EXPECT_EQ(val, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 2);
 	munmap(mem, 2 * chunk_size);

@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,28 +405,6 @@ static uint64_t *pool_map(int fd, uint64_t size)
 	return p;
 }
 
-static sigjmp_buf sigbus_jmp;
-
-static void sigbus_handler(int sig)
-{
-	siglongjmp(sigbus_jmp, 1);
-}
-
-/* Read *@p; true if that raised SIGBUS. */
-static bool read_sigbus(const uint64_t *p, uint64_t *val)
-{
-	struct sigaction sa = { .sa_handler = sigbus_handler }, old;
-	bool bus = false;
-
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(sigbus_jmp, 1))
-		bus = true;
-	else
-		*val = READ_ONCE(*p);
-	sigaction(SIGBUS, &old, NULL);
-	return bus;
-}
-
 /* A child does not inherit the mapping: its access faults. */
 static void check_fork_drops_mapping(struct __test_metadata *_metadata,
 				     uint64_t *mem)
@@ -680,13 +656,13 @@ TEST(mmap_punch_empty_pool)
 	other = take_and_scribble(vm, before * chunk_size);
 	ASSERT_EQ(gmem_pool_free_chunks(pool_node), 0);
 
-	EXPECT_TRUE(read_sigbus(mem, &val)) TH_LOG("read %#lx", val);
+	EXPECT_TRUE(gmem_pool_read_sigbus(mem, &val)) TH_LOG("read %#lx", val);
 	errno = 0;
 	EXPECT_EQ(_vcpu_run(vcpu), -1);
 	EXPECT_EQ(errno, EFAULT);
 
 	close(other);
-	EXPECT_FALSE(read_sigbus(mem, &val));
+	EXPECT_FALSE(gmem_pool_read_sigbus(mem, &val));
 	EXPECT_EQ(val, 0);
 	run_to(vcpu, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);

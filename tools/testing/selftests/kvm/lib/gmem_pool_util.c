@@ -2,8 +2,11 @@
 /*
  * Helpers shared by the gmem pool selftests and benchmarks.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +279,54 @@ static void luo_set_name(__u8 *field, const char *name)
 	       len : LIVEUPDATE_SESSION_NAME_LENGTH);
 }
 
+static sigjmp_buf sigbus_jmp;
+
+static void sigbus_handler(int sig)
+{
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/**
+ * gmem_pool_read_sigbus() - Read a word that may raise SIGBUS.
+ * @p: the word, in a mapping of a pool file.
+ * @val: set to the word if it could be read.
+ *
+ * Return: true if the read raised SIGBUS (nothing was read).
+ */
+bool gmem_pool_read_sigbus(const uint64_t *p, uint64_t *val)
+{
+	struct sigaction sa = { .sa_handler = sigbus_handler }, old;
+	bool bus = false;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		bus = true;
+	else
+		*val = READ_ONCE(*p);
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+/*
+ * LIVEUPDATE_IOCTL_CREATE_SESSION and _RETRIEVE_SESSION share their
+ * structure: a name in, a descriptor out.
+ */
+static_assert(sizeof(struct liveupdate_ioctl_create_session) ==
+	      sizeof(struct liveupdate_ioctl_retrieve_session));
+
+static int luo_open_session(int luo, unsigned long cmd, const char *name)
+{
+	struct liveupdate_ioctl_create_session args = {
+		.size = sizeof(args),
+		.fd = -1,
+	};
+
+	luo_set_name(args.name, name);
+	if (ioctl(luo, cmd, &args))
+		return -1;
+	return args.fd;
+}
+
 /**
  * __gmem_pool_luo_create_session() - Start a session for the next kernel.
  * @luo: a descriptor of /dev/liveupdate.
@@ -287,15 +338,7 @@ static void luo_set_name(__u8 *field, const char *name)
  */
 int __gmem_pool_luo_create_session(int luo, const char *name)
 {
-	struct liveupdate_ioctl_create_session args = {
-		.size = sizeof(args),
-		.fd = -1,
-	};
-
-	luo_set_name(args.name, name);
-	if (ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &args))
-		return -1;
-	return args.fd;
+	return luo_open_session(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, name);
 }
 
 /**
@@ -324,15 +367,7 @@ int gmem_pool_luo_create_session(int luo, const char *name)
  */
 int __gmem_pool_luo_retrieve_session(int luo, const char *name)
 {
-	struct liveupdate_ioctl_retrieve_session args = {
-		.size = sizeof(args),
-		.fd = -1,
-	};
-
-	luo_set_name(args.name, name);
-	if (ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &args))
-		return -1;
-	return args.fd;
+	return luo_open_session(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, name);
 }
 
 /**
