@@ -234,8 +234,10 @@ static int gmem_luo_session_fd(struct gmem_ho_session *s, struct file **filep)
 
 /*
  * CREATE_SESSION and RETRIEVE_SESSION share their structure: a name in,
- * a descriptor out.  A session whose descriptor cannot be made is undone
- * through its release path.
+ * a descriptor out.  The reply is written before the session gets a file:
+ * once it has one, dropping the file would release the session, and the
+ * release of a retrieved session finishes it, freeing every file it holds.
+ * Until then gmem_ho_session_undo() puts the session back as it was.
  */
 static int gmem_luo_open_session(unsigned int cmd, void __user *arg)
 {
@@ -264,15 +266,12 @@ static int gmem_luo_open_session(unsigned int cmd, void __user *arg)
 		ret = gmem_ho_session_retrieve(req->name, &s);
 	if (ret)
 		goto put_fd;
-	ret = gmem_luo_session_fd(s, &file);
-	if (ret) {
-		gmem_ho_session_undo(s);
-		goto put_fd;
-	}
 	req->fd = fd;
 	ret = gmem_luo_reply(arg, req, op.size, usize);
+	if (!ret)
+		ret = gmem_luo_session_fd(s, &file);
 	if (ret) {
-		fput(file);
+		gmem_ho_session_undo(s);
 		goto put_fd;
 	}
 	fd_install(fd, file);

@@ -423,8 +423,15 @@ static int retrieve_long(int session, uint64_t token)
 static int open_incoming(struct kvm_vm *vm, const char *name, int node,
 			 uint64_t token)
 {
+	const unsigned long cmd = LIVEUPDATE_IOCTL_RETRIEVE_SESSION;
 	int luo = gmem_pool_luo_open(), session, probe;
 
+	/*
+	 * A retrieve whose reply cannot be written back must leave the
+	 * session whole: every check below runs on it afterwards.
+	 */
+	expect_errno(__gmem_pool_luo_session_unwritable(luo, cmd, name),
+		     EFAULT, "retrieve the session into an unwritable reply");
 	session = gmem_pool_luo_retrieve_session(luo, name);
 	expect_errno(__gmem_pool_luo_retrieve_session(luo, name), EINVAL,
 		     "retrieve the session twice");

@@ -327,6 +327,16 @@ TEST(session_names)
 	EXPECT_EQ(errno, ENOENT);
 	EXPECT_EQ(__gmem_pool_luo_retrieve_session(luo, "no-such-session"), -1);
 	EXPECT_EQ(errno, ENOENT);
+	/* A reply that cannot be written back leaves no session behind. */
+	c = __gmem_pool_luo_session_unwritable(luo,
+					       LIVEUPDATE_IOCTL_CREATE_SESSION,
+					       "unwritable");
+	EXPECT_EQ(c, -1);
+	EXPECT_EQ(errno, EFAULT);
+	c = __gmem_pool_luo_create_session(luo, "unwritable");
+	EXPECT_GE(c, 0) TH_LOG("name kept by a failed create: %s",
+			       strerror(errno));
+	close(c);
 
 	/* Closing the device ends no session; closing the session does. */
 	close(luo);

@@ -46,6 +46,8 @@ void gmem_pool_prefault_slot0(struct kvm_vcpu *vcpu);
 
 void gmem_pool_read_line(const char *path, char *buf, size_t len);
 bool gmem_pool_read_sigbus(const uint64_t *p, uint64_t *val);
+int __gmem_pool_luo_session_unwritable(int luo, unsigned long cmd,
+				       const char *name);
 int __gmem_pool_luo_open(void);
 int gmem_pool_luo_open(void);
 int __gmem_pool_luo_create_session(int luo, const char *name);

@@ -328,6 +328,37 @@ static int luo_open_session(int luo, unsigned long cmd, const char *name)
 }
 
 /**
+ * __gmem_pool_luo_session_unwritable() - Open a session with a structure
+ *	the kernel can read but cannot write its reply into.
+ * @luo: a descriptor of /dev/liveupdate.
+ * @cmd: LIVEUPDATE_IOCTL_CREATE_SESSION or LIVEUPDATE_IOCTL_RETRIEVE_SESSION.
+ * @name: the session's name.
+ *
+ * Return: the ioctl's return value, with its errno (EFAULT is expected).
+ */
+int __gmem_pool_luo_session_unwritable(int luo, unsigned long cmd,
+				       const char *name)
+{
+	long page = getpagesize();
+	struct liveupdate_ioctl_create_session *args;
+	int ret, err;
+
+	args = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(args != MAP_FAILED, "mmap: %s", strerror(errno));
+	args->size = sizeof(*args);
+	args->fd = -1;
+	luo_set_name(args->name, name);
+	TEST_ASSERT(!mprotect(args, page, PROT_READ), "mprotect: %s",
+		    strerror(errno));
+	ret = ioctl(luo, cmd, args);
+	err = errno;
+	munmap(args, page);
+	errno = err;
+	return ret;
+}
+
+/**
  * __gmem_pool_luo_create_session() - Start a session for the next kernel.
  * @luo: a descriptor of /dev/liveupdate.
  * @name: the session's name; cut to LIVEUPDATE_SESSION_NAME_LENGTH bytes
