@@ -559,6 +559,53 @@ bool gmem_carveout_node_has_pool(int nid)
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_node_has_pool);
 
+/* Zero [@phys, @phys + @len), which lies in one pool, a piece at a time. */
+static int gmem_carveout_zero(phys_addr_t phys, u64 len)
+{
+	u64 off, piece;
+	void *va;
+
+	for (off = 0; off < len; off += piece) {
+		piece = min_t(u64, len - off, GMEM_POOL_ZERO_PIECE);
+		va = memremap(phys + off, piece, MEMREMAP_WB);
+		if (!va)
+			return -ENOMEM;
+		memset(va, 0, piece);
+		memunmap(va);
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * gmem_carveout_zero_range() - fill pages of one chunk with zeroes
+ * @pfn: first pfn of the range
+ * @nr_pages: number of pages, not zero
+ *
+ * The range is mapped at most 2 MiB at a time, only while it is cleared;
+ * the direct map is never restored.  A guest_memfd uses it to clear part of
+ * a chunk it keeps (a punch hole smaller than a chunk).
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL if the range is empty or not inside one chunk of an
+ * active pool, -ENOMEM if no temporary mapping could be made.
+ */
+int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+	phys_addr_t phys = PFN_PHYS(pfn);
+	u64 chunk, off;
+
+	if (!pool || !nr_pages)
+		return -EINVAL;
+	chunk = 1ULL << pool->layout.chunk_shift;
+	off = (phys - pool->layout.chunk_base) & (chunk - 1);
+	if (nr_pages > (chunk - off) >> PAGE_SHIFT)
+		return -EINVAL;
+	return gmem_carveout_zero(phys, (u64)nr_pages << PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
+
 /**
  * gmem_carveout_zero_chunk() - fill a chunk with zeroes
  * @pfn: first pfn of a chunk
@@ -573,25 +620,15 @@ EXPORT_SYMBOL_GPL(gmem_carveout_node_has_pool);
 int gmem_carveout_zero_chunk(unsigned long pfn)
 {
 	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
-	phys_addr_t phys = PFN_PHYS(pfn), off;
+	phys_addr_t phys = PFN_PHYS(pfn);
 	u64 chunk;
-	void *va;
 
 	if (!pool)
 		return -EINVAL;
 	chunk = 1ULL << pool->layout.chunk_shift;
 	if (!IS_ALIGNED(phys - pool->layout.chunk_base, chunk))
 		return -EINVAL;
-
-	for (off = 0; off < chunk; off += GMEM_POOL_ZERO_PIECE) {
-		va = memremap(phys + off, GMEM_POOL_ZERO_PIECE, MEMREMAP_WB);
-		if (!va)
-			return -ENOMEM;
-		memset(va, 0, GMEM_POOL_ZERO_PIECE);
-		memunmap(va);
-		cond_resched();
-	}
-	return 0;
+	return gmem_carveout_zero(phys, chunk);
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_zero_chunk);
 

@@ -37,6 +37,7 @@ bool gmem_carveout_node_has_pool(int nid);
 int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
 void gmem_carveout_free(unsigned long pfn, u32 owner);
 int gmem_carveout_zero_chunk(unsigned long pfn);
+int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
 bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
@@ -88,6 +89,12 @@ static inline void gmem_carveout_free(unsigned long pfn, u32 owner)
 }
 
 static inline int gmem_carveout_zero_chunk(unsigned long pfn)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int gmem_carveout_zero_range(unsigned long pfn,
+					   unsigned long nr_pages)
 {
 	return -EOPNOTSUPP;
 }
