@@ -9,4 +9,8 @@ boot_tests() {
 	t pool-sysfs-1g /tests/guest/pool_sysfs.sh 1G 0:1G 1:1G
 	t pool-memmap-1g /tests/guest/pool_memmap.sh 6144
 	t gmem_pool_test_1g /kvm/gmem_pool_test
+	t private_mem_conversions_test_pool-1g-1v1s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 1
+	t private_mem_conversions_test_pool-1g-2v1s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 1
+	t private_mem_conversions_test_pool-1g-1v2s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 2
+	t private_mem_conversions_test_pool-1g-2v2s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 2
 }

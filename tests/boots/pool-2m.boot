@@ -13,4 +13,8 @@ boot_tests() {
 	t guest_memfd_test /kvm/guest_memfd_test
 	t set_memory_region_test /kvm/set_memory_region_test
 	t private_mem_conversions_test /kvm/x86_64/private_mem_conversions_test
+	t private_mem_conversions_test_pool-1v1s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 1
+	t private_mem_conversions_test_pool-2v1s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 1
+	t private_mem_conversions_test_pool-1v2s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 2
+	t private_mem_conversions_test_pool-2v2s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 2
 }

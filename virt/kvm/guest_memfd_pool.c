@@ -50,6 +50,16 @@
  * kvm_gmem_populate() in full counts as prepared.  kvm_arch_gmem_invalidate()
  * runs on every chunk before it returns to the carveout.
  *
+ * Conversions: a punch hole may be any page-aligned range.  Whole chunks in
+ * it go back to the carveout; a chunk the range covers in part stays in the
+ * file, and the punched pages are invalidated for the VM, zeroed and marked
+ * in the chunk's punched bitmap (see &struct kvm_gmem_pool).  A fault on a
+ * punched page clears its bit, and prepares just that page again if the
+ * chunk was prepared.  A huge mapping never covers a punched page: a fault
+ * maps at most 4 KiB in a 2 MiB range that has other punched pages, and at
+ * most 2 MiB in a chunk that has any.  When the last page of a chunk is
+ * punched, the chunk goes back to the carveout.
+ *
  * A file created with %GUEST_MEMFD_FLAG_POOL_MMAP can be mapped shared
  * instead, for VMs whose memory the VMM reaches (KVM then maps it through an
  * ordinary memslot, from the host page tables).  The mapping is a VM_PFNMAP
@@ -93,6 +103,13 @@
  *	@lock, so holding either one keeps it stable.
  * @prepared: bit per chunk, set once kvm_arch_gmem_prepare() or a full-chunk
  *	kvm_gmem_populate() step succeeded on it
+ * @punched: for each chunk punched in part, indexed by chunk, a bitmap of
+ *	its pages (one bit a page) that were punched and not faulted in since:
+ *	zeroed, mapped by no SPTE and no process, and given back by
+ *	kvm_arch_gmem_invalidate().  A chunk with no punched page has no entry,
+ *	so the state costs nothing until a conversion.  Under @lock; bits are
+ *	set only with the invalidate lock held exclusive, cleared with it held
+ *	at least shared.
  * @chunks: first pfn of each chunk, or %KVM_GMEM_POOL_HOLE
  */
 struct kvm_gmem_pool {
@@ -101,9 +118,10 @@ struct kvm_gmem_pool {
 	unsigned int order;
 	pgoff_t nr_chunks;
 	bool frozen;
-	/* Protects @chunks, @prepared and @frozen; see the rules above. */
+	/* Protects @chunks, @prepared, @punched and @frozen; see above. */
 	struct mutex lock;
 	unsigned long *prepared;
+	struct xarray punched;
 	unsigned long chunks[] __counted_by(nr_chunks);
 };
 
@@ -141,6 +159,12 @@ static void kvm_gmem_pool_uncarve(unsigned long pfn, u32 owner)
 {
 	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_uncarve, pfn, owner);
 	gmem_carveout_free(pfn, owner);
+}
+
+static int kvm_gmem_pool_zero(unsigned long pfn, unsigned long nr_pages)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_zero, pfn, nr_pages);
+	return gmem_carveout_zero_range(pfn, nr_pages);
 }
 
 static int kvm_gmem_pool_arch_prepare(struct kvm *kvm, gfn_t gfn,
@@ -247,6 +271,7 @@ static void kvm_gmem_pool_put_chunk(struct kvm_gmem_pool *pool, pgoff_t idx)
 	kvm_gmem_pool_uncarve(pfn, pool->owner);
 	pool->chunks[idx] = KVM_GMEM_POOL_HOLE;
 	__clear_bit(idx, pool->prepared);
+	kvfree(xa_erase(&pool->punched, idx));
 }
 
 static void kvm_gmem_pool_put_range(struct kvm_gmem_pool *pool, pgoff_t start,
@@ -408,6 +433,7 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 	pool->nid = nid;
 	pool->order = order;
 	mutex_init(&pool->lock);
+	xa_init_flags(&pool->punched, XA_FLAGS_ACCOUNT);
 	return pool;
 
 err_prepared:
@@ -444,24 +470,202 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 		return;
 
 	kvm_gmem_pool_put_range(pool, 0, pool->nr_chunks);
+	/* Every chunk is gone, and with it every punched bitmap. */
+	WARN_ON_ONCE(!xa_empty(&pool->punched));
+	xa_destroy(&pool->punched);
 	ida_free(&kvm_gmem_pool_owner_ida, pool->owner);
 	bitmap_free(pool->prepared);
 	kvfree(pool);
 }
 
+static unsigned long *kvm_gmem_pool_punched_of(struct kvm_gmem_pool *pool,
+					       pgoff_t idx)
+{
+	lockdep_assert_held(&pool->lock);
+	return xa_load(&pool->punched, idx);
+}
+
+/*
+ * Give chunk @idx a punched bitmap before a punch covers it in part, so that
+ * nothing can fail for want of memory once the range is invalidated.  A hole
+ * needs none.  A bitmap left empty by a punch that failed later is allowed.
+ */
+static int kvm_gmem_pool_reserve_punched(struct kvm_gmem_pool *pool,
+					 pgoff_t idx)
+{
+	size_t size = BITS_TO_LONGS(kvm_gmem_pool_chunk_pages(pool)) *
+		      sizeof(unsigned long);
+	unsigned long *bitmap;
+	int r;
+
+	lockdep_assert_held(&pool->lock);
+
+	if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE ||
+	    kvm_gmem_pool_punched_of(pool, idx))
+		return 0;
+
+	bitmap = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!bitmap)
+		return -ENOMEM;
+	r = xa_err(xa_store(&pool->punched, idx, bitmap, GFP_KERNEL_ACCOUNT));
+	if (r)
+		kvfree(bitmap);
+	return r;
+}
+
+/*
+ * Punch pages [@off, @off + @nr) of chunk @idx, which the file keeps; the
+ * caller has invalidated them for every VM and process.  Each run of pages
+ * not punched yet is given back by the arch first (a confidential VM's page
+ * becomes the host's again) and zeroed only then: the host must not write a
+ * page the VM still owns.  The chunk goes back to the carveout once all its
+ * pages are punched.
+ */
+static int kvm_gmem_pool_punch_pages(struct kvm_gmem_pool *pool, pgoff_t idx,
+				     unsigned long off, unsigned long nr)
+{
+	unsigned long pages = kvm_gmem_pool_chunk_pages(pool);
+	unsigned long end = off + nr, run, run_end, pfn;
+	unsigned long *bitmap;
+	int r;
+
+	lockdep_assert_held(&pool->lock);
+
+	if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE)
+		return 0;
+	bitmap = kvm_gmem_pool_punched_of(pool, idx);
+	if (WARN_ON_ONCE(!bitmap || end > pages))
+		return -EIO;
+
+	for (run = find_next_zero_bit(bitmap, end, off); run < end;
+	     run = find_next_zero_bit(bitmap, end, run_end)) {
+		run_end = find_next_bit(bitmap, end, run);
+		pfn = pool->chunks[idx] + run;
+		kvm_gmem_pool_arch_invalidate(pfn, pfn + run_end - run);
+		r = kvm_gmem_pool_zero(pfn, run_end - run);
+		if (r)
+			return r;
+		bitmap_set(bitmap, run, run_end - run);
+	}
+
+	if (bitmap_full(bitmap, pages))
+		kvm_gmem_pool_put_chunk(pool, idx);
+	return 0;
+}
+
+/*
+ * Whether a page other than @off is punched in [@start, @end) of @bitmap.
+ */
+static bool kvm_gmem_pool_other_punched(const unsigned long *bitmap,
+					unsigned long start, unsigned long end,
+					unsigned long off)
+{
+	unsigned long bit = find_next_bit(bitmap, end, start);
+
+	if (bit == off)
+		bit = find_next_bit(bitmap, end, off + 1);
+	return bit < end;
+}
+
+/*
+ * The largest order, at most @order, at which file page @index of chunk
+ * @idx can be mapped without covering a punched page other than @index: a
+ * punched page must stay unmapped until its own fault.
+ */
+static int kvm_gmem_pool_punched_order(struct kvm_gmem_pool *pool,
+				       pgoff_t idx, pgoff_t index, int order)
+{
+	unsigned long off = index & (kvm_gmem_pool_chunk_pages(pool) - 1);
+	unsigned long *bitmap = kvm_gmem_pool_punched_of(pool, idx);
+	unsigned long pmd = ALIGN_DOWN(off, 1UL << PMD_ORDER);
+
+	if (!bitmap || !order)
+		return order;
+	if (kvm_gmem_pool_other_punched(bitmap, pmd, pmd + (1UL << PMD_ORDER),
+					off))
+		return 0;
+	if (order > PMD_ORDER &&
+	    kvm_gmem_pool_other_punched(bitmap, 0,
+					kvm_gmem_pool_chunk_pages(pool), off))
+		return PMD_ORDER;
+	return order;
+}
+
+/* Whether page @off of chunk @idx is punched. */
+static bool kvm_gmem_pool_page_punched(struct kvm_gmem_pool *pool,
+				       pgoff_t idx, unsigned long off)
+{
+	unsigned long *bitmap = kvm_gmem_pool_punched_of(pool, idx);
+
+	return bitmap && test_bit(off, bitmap);
+}
+
+/* Page @off of chunk @idx is about to be mapped: it is in use again. */
+static void kvm_gmem_pool_unpunch(struct kvm_gmem_pool *pool, pgoff_t idx,
+				  unsigned long off)
+{
+	unsigned long *bitmap = kvm_gmem_pool_punched_of(pool, idx);
+
+	if (!bitmap)
+		return;
+	__clear_bit(off, bitmap);
+	if (bitmap_empty(bitmap, kvm_gmem_pool_chunk_pages(pool)))
+		kvfree(xa_erase(&pool->punched, idx));
+}
+
+/* Punch the part [@first, @last) of chunk @idx, whole or in part. */
+static int kvm_gmem_pool_punch_chunk(struct kvm_gmem_pool *pool, pgoff_t idx,
+				     pgoff_t first, pgoff_t last)
+{
+	pgoff_t base = idx << pool->order;
+	pgoff_t start = max(first, base);
+	pgoff_t end = min(last, base + kvm_gmem_pool_chunk_pages(pool));
+	int r = 0;
+
+	mutex_lock(&pool->lock);
+	if (end - start == kvm_gmem_pool_chunk_pages(pool))
+		kvm_gmem_pool_put_chunk(pool, idx);
+	else
+		r = kvm_gmem_pool_punch_pages(pool, idx, start - base,
+					      end - start);
+	mutex_unlock(&pool->lock);
+	return r;
+}
+
+/* Reserve the punched bitmaps of the chunks [@first, @last) covers in part. */
+static int kvm_gmem_pool_reserve_edges(struct kvm_gmem_pool *pool,
+				       pgoff_t first, pgoff_t last)
+{
+	unsigned long mask = kvm_gmem_pool_chunk_pages(pool) - 1;
+	int r = 0;
+
+	mutex_lock(&pool->lock);
+	if (first & mask)
+		r = kvm_gmem_pool_reserve_punched(pool, first >> pool->order);
+	if (!r && (last & mask))
+		r = kvm_gmem_pool_reserve_punched(pool, last >> pool->order);
+	mutex_unlock(&pool->lock);
+	return r;
+}
+
 /*
  * Same discipline as kvm_gmem_punch_hole(): zap, free, then end; the caller
- * holds the invalidate lock exclusive.
+ * holds the invalidate lock exclusive.  [@first, @last) are file pages.
  */
 static long kvm_gmem_pool_punch_hole(struct inode *inode,
 				     struct kvm_gmem_pool *pool,
-				     pgoff_t start, pgoff_t end)
+				     pgoff_t first, pgoff_t last)
 {
 	struct list_head *gmem_list = &inode->i_mapping->i_private_list;
-	pgoff_t first = start << pool->order, last = end << pool->order;
+	pgoff_t idx, end = DIV_ROUND_UP(last, kvm_gmem_pool_chunk_pages(pool));
 	struct kvm_gmem *gmem;
+	int r;
 
 	lockdep_assert_held_write(&inode->i_mapping->invalidate_lock);
+
+	r = kvm_gmem_pool_reserve_edges(pool, first, last);
+	if (r)
+		return r;
 
 	list_for_each_entry(gmem, gmem_list, entry)
 		kvm_gmem_invalidate_begin(gmem, first, last);
@@ -477,53 +681,63 @@ static long kvm_gmem_pool_punch_hole(struct inode *inode,
 				    (loff_t)first << PAGE_SHIFT,
 				    (loff_t)(last - first) << PAGE_SHIFT, true);
 
-	kvm_gmem_pool_put_range(pool, start, end);
+	for (idx = first >> pool->order; idx < end && !r; idx++) {
+		r = kvm_gmem_pool_punch_chunk(pool, idx, first, last);
+		cond_resched();
+	}
 
 	list_for_each_entry(gmem, gmem_list, entry)
 		kvm_gmem_invalidate_end(gmem, first, last);
-	return 0;
+	return r;
 }
 
 /**
  * kvm_gmem_pool_fallocate() - fallocate() of a pool-backed guest_memfd
  * @inode: the file's inode
  * @mode: 0 (with FALLOC_FL_KEEP_SIZE) to allocate, or
- *	FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE to give chunks back
- * @offset: start of the range, in bytes, a multiple of the chunk size
- * @len: length of the range, in bytes, a multiple of the chunk size
+ *	FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE to punch
+ * @offset: start of the range, in bytes, page-aligned
+ * @len: length of the range, in bytes, page-aligned
+ *
+ * Allocating takes every chunk the range touches that is a hole, and leaves
+ * present chunks as they are.  Punching gives back the chunks the range
+ * covers whole and clears the pages of those it covers in part: they read
+ * as zeroes at their next use, and the chunk goes back once all its pages
+ * are punched.
  *
  * Return: 0 on success; -EOPNOTSUPP for any other mode; -EINVAL if the range
- * is not made of whole chunks or goes past the end of the file; -EBUSY if
+ * is empty, not page-aligned or goes past the end of the file; -EBUSY if
  * the file is preserved for a kexec; -ENOSPC if the pool ran out (no chunk
- * taken by the call is kept); -EINTR on a signal; -ENOMEM.
+ * taken by the call is kept); -EINTR on a signal; -ENOMEM (a punch that
+ * fails so has unmapped the range but left its pages as they were).
  */
 long kvm_gmem_pool_fallocate(struct inode *inode, int mode, loff_t offset,
 			     loff_t len)
 {
 	struct kvm_gmem_pool *pool = kvm_gmem_pool_of(inode);
-	u64 chunk_size = PAGE_SIZE << pool->order;
-	pgoff_t start, end;
+	pgoff_t first, last;
 	long r;
 
 	if (mode != FALLOC_FL_KEEP_SIZE &&
 	    mode != (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
 
-	if (offset < 0 || len <= 0 || !IS_ALIGNED((u64)offset, chunk_size) ||
-	    !IS_ALIGNED((u64)len, chunk_size) ||
-	    len > i_size_read(inode) - offset)
+	if (offset < 0 || len <= 0 || !PAGE_ALIGNED(offset) ||
+	    !PAGE_ALIGNED(len) || len > i_size_read(inode) - offset)
 		return -EINVAL;
 
-	start = offset >> (PAGE_SHIFT + pool->order);
-	end = start + (len >> (PAGE_SHIFT + pool->order));
+	first = offset >> PAGE_SHIFT;
+	last = first + (len >> PAGE_SHIFT);
 
 	filemap_invalidate_lock(inode->i_mapping);
 	if (pool->frozen)
 		r = -EBUSY;
 	else if (mode & FALLOC_FL_PUNCH_HOLE)
-		r = kvm_gmem_pool_punch_hole(inode, pool, start, end);
+		r = kvm_gmem_pool_punch_hole(inode, pool, first, last);
 	else
-		r = kvm_gmem_pool_fill(pool, start, end);
+		r = kvm_gmem_pool_fill(pool, first >> pool->order,
+				       DIV_ROUND_UP(last,
+						    kvm_gmem_pool_chunk_pages(pool)));
 	filemap_invalidate_unlock(inode->i_mapping);
 	return r;
 }
@@ -571,29 +785,38 @@ static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,
 	return slot->base_gfn + index - slot->gmem.pgoff;
 }
 
+/*
+ * Prepare the 2^@order pages at file page @index for the VM: the whole chunk
+ * on its first fault, or one page punched since the chunk was prepared.
+ */
 static int kvm_gmem_pool_prepare(struct kvm *kvm, struct kvm_gmem_pool *pool,
 				 const struct kvm_memory_slot *slot,
-				 pgoff_t idx)
+				 pgoff_t index, int order)
 {
-	gfn_t gfn = kvm_gmem_pool_index_to_gfn(slot, idx << pool->order);
+	gfn_t gfn = kvm_gmem_pool_index_to_gfn(slot, index);
+	pgoff_t idx = index >> pool->order;
+	kvm_pfn_t pfn = pool->chunks[idx] +
+			(index & (kvm_gmem_pool_chunk_pages(pool) - 1));
 	int r;
 
 	lockdep_assert_held(&pool->lock);
 
-	r = kvm_gmem_pool_arch_prepare(kvm, gfn, pool->chunks[idx], pool->order);
+	r = kvm_gmem_pool_arch_prepare(kvm, gfn, pfn, order);
 	if (r) {
-		pr_warn_ratelimited("failed to prepare chunk %lu (gfn %llx, pfn %lx): %pe\n",
-				    idx, gfn, pool->chunks[idx], ERR_PTR(r));
+		pr_warn_ratelimited("failed to prepare chunk %lu (gfn %llx, pfn %llx, order %d): %pe\n",
+				    idx, gfn, pfn, order, ERR_PTR(r));
 		return r;
 	}
-	__set_bit(idx, pool->prepared);
+	if (order == pool->order)
+		__set_bit(idx, pool->prepared);
 	return 0;
 }
 
 /*
  * Find (or take) the chunk behind @index and return the pfn and the mapping
- * order for it; prepare the chunk first if @prepare.  The caller holds the
- * invalidate lock, at least shared.
+ * order for it; prepare the chunk (or the page, if it was punched since the
+ * chunk was prepared) first if @prepare.  The caller holds the invalidate
+ * lock, at least shared.
  */
 static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
 				const struct kvm_memory_slot *slot,
@@ -601,7 +824,9 @@ static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
 				int *max_order)
 {
 	gfn_t gfn = kvm_gmem_pool_index_to_gfn(slot, index);
+	unsigned long off = index & (kvm_gmem_pool_chunk_pages(pool) - 1);
 	pgoff_t idx = index >> pool->order;
+	bool punched;
 	int r = 0;
 
 	if (WARN_ON_ONCE(idx >= pool->nr_chunks))
@@ -612,15 +837,21 @@ static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
 	if (r)
 		goto out_unlock;
 
-	if (prepare && !test_bit(idx, pool->prepared)) {
-		r = kvm_gmem_pool_prepare(kvm, pool, slot, idx);
-		if (r)
-			goto out_unlock;
-	}
+	punched = kvm_gmem_pool_page_punched(pool, idx, off);
+	if (prepare && !test_bit(idx, pool->prepared))
+		r = kvm_gmem_pool_prepare(kvm, pool, slot, idx << pool->order,
+					  pool->order);
+	else if (prepare && punched)
+		r = kvm_gmem_pool_prepare(kvm, pool, slot, index, 0);
+	if (r)
+		goto out_unlock;
+	if (punched)
+		kvm_gmem_pool_unpunch(pool, idx, off);
 
-	*pfn = pool->chunks[idx] + (index & (kvm_gmem_pool_chunk_pages(pool) - 1));
+	*pfn = pool->chunks[idx] + off;
 	if (max_order)
-		*max_order = kvm_gmem_pool_max_order(pool, gfn, index);
+		*max_order = kvm_gmem_pool_punched_order(pool, idx, index,
+							 kvm_gmem_pool_max_order(pool, gfn, index));
 out_unlock:
 	mutex_unlock(&pool->lock);
 	return r;
@@ -787,21 +1018,27 @@ static vm_fault_t kvm_gmem_pool_insert(struct vm_fault *vmf,
 }
 
 /*
- * The pfn behind file page @index, taking the chunk if the file has a hole
- * there (a punched range reads as zeroes again).  The caller holds the
- * invalidate lock shared, so the chunk stays until its entry is inserted.
+ * The pfn behind file page @index, to be mapped with an entry of @order,
+ * taking the chunk if the file has a hole there (a punched range reads as
+ * zeroes again).  -EAGAIN if an entry of @order would cover a punched page
+ * other than @index.  The caller holds the invalidate lock shared, so the
+ * chunk stays until its entry is inserted.
  */
 static int kvm_gmem_pool_user_pfn(struct kvm_gmem_pool *pool, pgoff_t index,
-				  unsigned long *pfn)
+				  unsigned int order, unsigned long *pfn)
 {
+	unsigned long off = index & (kvm_gmem_pool_chunk_pages(pool) - 1);
 	pgoff_t idx = index >> pool->order;
 	int r;
 
 	mutex_lock(&pool->lock);
 	r = __kvm_gmem_pool_fault_in(pool, idx);
-	if (!r)
-		*pfn = pool->chunks[idx] +
-		       (index & (kvm_gmem_pool_chunk_pages(pool) - 1));
+	if (!r && kvm_gmem_pool_punched_order(pool, idx, index, order) < order)
+		r = -EAGAIN;
+	if (!r) {
+		kvm_gmem_pool_unpunch(pool, idx, off);
+		*pfn = pool->chunks[idx] + off;
+	}
 	mutex_unlock(&pool->lock);
 	return r;
 }
@@ -817,6 +1054,7 @@ static vm_fault_t kvm_gmem_pool_huge_fault(struct vm_fault *vmf,
 	pgoff_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	unsigned long pfn;
 	vm_fault_t ret;
+	int r;
 
 	/* A large entry maps part of one chunk, all inside the VMA. */
 	if (order && (order > pool->order || addr < vma->vm_start ||
@@ -827,8 +1065,11 @@ static vm_fault_t kvm_gmem_pool_huge_fault(struct vm_fault *vmf,
 		return VM_FAULT_SIGBUS;
 
 	filemap_invalidate_lock_shared(inode->i_mapping);
-	/* No free chunk (or no way to zero it): nothing to map. */
-	if (kvm_gmem_pool_user_pfn(pool, index, &pfn))
+	r = kvm_gmem_pool_user_pfn(pool, index, order, &pfn);
+	/* A punched page nearby: map smaller.  No free chunk: nothing to map. */
+	if (r == -EAGAIN)
+		ret = VM_FAULT_FALLBACK;
+	else if (r)
 		ret = VM_FAULT_SIGBUS;
 	else
 		ret = kvm_gmem_pool_insert(vmf, order, pfn);

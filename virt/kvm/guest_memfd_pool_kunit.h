@@ -49,10 +49,13 @@ struct pool_test_call {
  * @nr_invalidate: number of entries of @invalidate
  * @nr_free: number of entries of @freed
  * @nr_populate: number of entries of @populate
+ * @nr_zero: number of entries of @zero
+ * @zero_ret: what the fake range zeroing returns
  * @prepare: recorded prepare calls
  * @invalidate: recorded invalidate calls
  * @freed: recorded pfns given back
  * @populate: recorded post_populate calls
+ * @zero: recorded range zeroing calls (@pfn, @end)
  * @pool: the pool under test
  * @slot: a fake memslot bound at file offset 0
  * @kvm: a zeroed struct kvm that is only passed around
@@ -63,11 +66,13 @@ struct pool_test_ctx {
 	int taken;
 	int prepare_ret;
 	bool private;
-	int nr_prepare, nr_invalidate, nr_free, nr_populate;
+	int nr_prepare, nr_invalidate, nr_free, nr_populate, nr_zero;
+	int zero_ret;
 	struct pool_test_call prepare[POOL_TEST_MAX_CALLS];
 	struct pool_test_call invalidate[POOL_TEST_MAX_CALLS];
 	unsigned long freed[POOL_TEST_MAX_CALLS];
 	struct pool_test_call populate[POOL_TEST_MAX_CALLS];
+	struct pool_test_call zero[POOL_TEST_MAX_CALLS];
 	struct kvm_gmem_pool *pool;
 	struct kvm_memory_slot slot;
 	struct kvm *kvm;
@@ -87,7 +92,21 @@ static int fake_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
 	ctx->budget--;
 	ctx->taken++;
 	*pfn = ctx->next_pfn;
-	ctx->next_pfn += POOL_TEST_PAGES;
+	ctx->next_pfn += 1UL << pool->order;
+	return 0;
+}
+
+static int fake_zero(unsigned long pfn, unsigned long nr_pages)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	if (ctx->zero_ret)
+		return ctx->zero_ret;
+	if (ctx->nr_zero < POOL_TEST_MAX_CALLS)
+		ctx->zero[ctx->nr_zero] = (struct pool_test_call) {
+			.pfn = pfn, .end = pfn + nr_pages,
+		};
+	ctx->nr_zero++;
 	return 0;
 }
 
@@ -158,6 +177,7 @@ static int pool_test_init(struct kunit *test)
 
 	kunit_activate_static_stub(test, kvm_gmem_pool_take, fake_take);
 	kunit_activate_static_stub(test, kvm_gmem_pool_uncarve, fake_uncarve);
+	kunit_activate_static_stub(test, kvm_gmem_pool_zero, fake_zero);
 	kunit_activate_static_stub(test, kvm_gmem_pool_arch_prepare,
 				   fake_prepare);
 	kunit_activate_static_stub(test, kvm_gmem_pool_arch_invalidate,
@@ -517,11 +537,11 @@ static void gmem_pool_test_user_pfn(struct kunit *test)
 	unsigned long pfn;
 
 	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool,
-						     POOL_TEST_PAGES + 7, &pfn),
+						     POOL_TEST_PAGES + 7, 0, &pfn),
 			0);
 	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + 7);
 	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool,
-						     2 * POOL_TEST_PAGES - 1,
+						     2 * POOL_TEST_PAGES - 1, 0,
 						     &pfn), 0);
 	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + POOL_TEST_PAGES - 1);
 	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
@@ -529,10 +549,210 @@ static void gmem_pool_test_user_pfn(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, test_bit(1, ctx->pool->prepared));
 
 	ctx->budget = 0;
-	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool, 0, &pfn),
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool, 0, 0, &pfn),
 			-ENOSPC);
 	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
 	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+}
+
+/* Punch pages [@first, @last) of the test pool, as fallocate() would. */
+static int pool_test_punch(struct kvm_gmem_pool *pool, pgoff_t first,
+			   pgoff_t last)
+{
+	pgoff_t idx, end = DIV_ROUND_UP(last, 1UL << pool->order);
+	int r;
+
+	r = kvm_gmem_pool_reserve_edges(pool, first, last);
+	for (idx = first >> pool->order; idx < end && !r; idx++)
+		r = kvm_gmem_pool_punch_chunk(pool, idx, first, last);
+	return r;
+}
+
+static unsigned long *pool_test_punched(struct kvm_gmem_pool *pool,
+					pgoff_t idx)
+{
+	return xa_load(&pool->punched, idx);
+}
+
+/*
+ * A punch inside a chunk keeps the chunk: exactly the punched pages are
+ * invalidated, then zeroed, and marked; a second punch of them does nothing.
+ */
+static void gmem_pool_test_punch_sub_chunk(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned long *punched;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, 3, 5), 0);
+
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 0);
+	KUNIT_ASSERT_EQ(test, ctx->nr_invalidate, 1);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[0].pfn, POOL_TEST_PFN_BASE + 3);
+	KUNIT_EXPECT_EQ(test, ctx->invalidate[0].end, POOL_TEST_PFN_BASE + 5);
+	KUNIT_ASSERT_EQ(test, ctx->nr_zero, 1);
+	KUNIT_EXPECT_EQ(test, ctx->zero[0].pfn, POOL_TEST_PFN_BASE + 3);
+	KUNIT_EXPECT_EQ(test, ctx->zero[0].end, POOL_TEST_PFN_BASE + 5);
+	punched = pool_test_punched(ctx->pool, 0);
+	KUNIT_ASSERT_NOT_NULL(test, punched);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(punched, POOL_TEST_PAGES), 2);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, punched) && test_bit(4, punched));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, ctx->pool->prepared));
+
+	/* Again, and one page more: only the new page is cleared. */
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, 3, 6), 0);
+	KUNIT_ASSERT_EQ(test, ctx->nr_zero, 2);
+	KUNIT_EXPECT_EQ(test, ctx->zero[1].pfn, POOL_TEST_PFN_BASE + 5);
+	KUNIT_EXPECT_EQ(test, ctx->zero[1].end, POOL_TEST_PFN_BASE + 6);
+
+	/* A hole has nothing to punch and gets no bitmap. */
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, POOL_TEST_PAGES + 1,
+					      POOL_TEST_PAGES + 2), 0);
+	KUNIT_EXPECT_NULL(test, pool_test_punched(ctx->pool, 1));
+	KUNIT_EXPECT_EQ(test, ctx->nr_zero, 2);
+}
+
+/* Punching every page of a chunk, one at a time, gives the chunk back. */
+static void gmem_pool_test_punch_every_page(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	pgoff_t page;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, 1), 0);
+	for (page = 0; page < POOL_TEST_PAGES - 1; page++)
+		KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, page, page + 1),
+				0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 0);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], POOL_TEST_PFN_BASE);
+
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, POOL_TEST_PAGES - 1,
+					      POOL_TEST_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 1);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 0);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_NULL(test, pool_test_punched(ctx->pool, 0));
+}
+
+/*
+ * A range that covers one chunk whole and two in part frees the whole one
+ * only, and clears the edges of the others.
+ */
+static void gmem_pool_test_punch_edges(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, 3), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, POOL_TEST_PAGES - 1,
+					      2 * POOL_TEST_PAGES + 1), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 1);
+	KUNIT_EXPECT_EQ(test, ctx->freed[0], POOL_TEST_PFN_BASE + POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[1], KVM_GMEM_POOL_HOLE);
+	KUNIT_ASSERT_EQ(test, ctx->nr_zero, 2);
+	KUNIT_EXPECT_EQ(test, ctx->zero[0].pfn,
+			POOL_TEST_PFN_BASE + POOL_TEST_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, ctx->zero[1].pfn,
+			POOL_TEST_PFN_BASE + 2 * POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->zero[1].end,
+			POOL_TEST_PFN_BASE + 2 * POOL_TEST_PAGES + 1);
+	KUNIT_EXPECT_NOT_NULL(test, pool_test_punched(ctx->pool, 0));
+	KUNIT_EXPECT_NOT_NULL(test, pool_test_punched(ctx->pool, 2));
+}
+
+/* A punch whose zeroing fails keeps the pages as they were, unmarked. */
+static void gmem_pool_test_punch_zero_error(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned long *punched;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_fill(ctx->pool, 0, 1), 0);
+	ctx->zero_ret = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, pool_test_punch(ctx->pool, 8, 9), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], POOL_TEST_PFN_BASE);
+	punched = pool_test_punched(ctx->pool, 0);
+	KUNIT_EXPECT_TRUE(test, !punched ||
+			  bitmap_empty(punched, POOL_TEST_PAGES));
+	ctx->zero_ret = 0;
+	KUNIT_EXPECT_EQ(test, pool_test_punch(ctx->pool, 8, 9), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_zero, 1);
+}
+
+/*
+ * After a sub-chunk punch, no fault maps a punched page through a huge
+ * entry: the 2M range around it maps 4K, the punched page itself is
+ * prepared alone (the chunk was prepared) and is in use again after.
+ */
+static void gmem_pool_test_punched_refault(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+	int order;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, POOL_TEST_ORDER);
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, 5, 6), 0);
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 9, true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 1);
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 5, true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + 5);
+	KUNIT_ASSERT_EQ(test, ctx->nr_prepare, 2);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[1].pfn, POOL_TEST_PFN_BASE + 5);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[1].gfn, 5);
+	KUNIT_EXPECT_EQ(test, ctx->prepare[1].order, 0);
+	KUNIT_EXPECT_EQ(test, order, POOL_TEST_ORDER);
+	KUNIT_EXPECT_NULL(test, pool_test_punched(ctx->pool, 0));
+
+	/* A failed prepare leaves the page punched. */
+	KUNIT_ASSERT_EQ(test, pool_test_punch(ctx->pool, 7, 8), 0);
+	ctx->prepare_ret = -EIO;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 7, true, &pfn, &order),
+			-EIO);
+	KUNIT_EXPECT_TRUE(test, test_bit(7, pool_test_punched(ctx->pool, 0)));
+}
+
+/*
+ * In a 1 GiB chunk, a punched page limits the other 2M ranges of the chunk
+ * to 2M entries and its own 2M range to 4K.
+ */
+static void gmem_pool_test_punched_order_1g(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned int order_1g = PUD_SHIFT - PAGE_SHIFT;
+	struct kvm_gmem_pool *pool;
+	unsigned long upfn;
+	kvm_pfn_t pfn;
+	int order;
+
+	pool = __kvm_gmem_pool_create(PUD_SIZE, POOL_TEST_NODE, order_1g);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	ctx->next_pfn = ALIGN(POOL_TEST_PFN_BASE, 1UL << order_1g);
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_lookup(ctx->kvm, pool, &ctx->slot,
+						   0, true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, order_1g);
+	KUNIT_ASSERT_EQ(test, pool_test_punch(pool, 3, 4), 0);
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_lookup(ctx->kvm, pool, &ctx->slot,
+						   5 * PTRS_PER_PMD, true, &pfn,
+						   &order), 0);
+	KUNIT_EXPECT_EQ(test, order, PMD_ORDER);
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_lookup(ctx->kvm, pool, &ctx->slot,
+						   100, true, &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, order, 0);
+
+	/* A user fault falls back rather than map the punched page big. */
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(pool, 100, PMD_ORDER,
+						     &upfn), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(pool, 3, PMD_ORDER,
+						     &upfn), 0);
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(pool, 100, order_1g,
+						     &upfn), 0);
+	kvm_gmem_pool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 0);
 }
 
 static struct kunit_case gmem_pool_kvm_cases[] = {
@@ -545,6 +765,12 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_punch_invalidates),
 	KUNIT_CASE(gmem_pool_test_release_invalidates),
 	KUNIT_CASE(gmem_pool_test_user_pfn),
+	KUNIT_CASE(gmem_pool_test_punch_sub_chunk),
+	KUNIT_CASE(gmem_pool_test_punch_every_page),
+	KUNIT_CASE(gmem_pool_test_punch_edges),
+	KUNIT_CASE(gmem_pool_test_punch_zero_error),
+	KUNIT_CASE(gmem_pool_test_punched_refault),
+	KUNIT_CASE(gmem_pool_test_punched_order_1g),
 #ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
 	KUNIT_CASE(gmem_pool_test_populate),
 	KUNIT_CASE(gmem_pool_test_populate_partial),

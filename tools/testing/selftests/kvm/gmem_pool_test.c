@@ -194,13 +194,18 @@ TEST(fallocate_invalid)
 		off_t offset, len;
 		int err;
 	} cases[] = {
-		{ FALLOC_FL_KEEP_SIZE, page, chunk_size, EINVAL },
-		{ FALLOC_FL_KEEP_SIZE, 0, page, EINVAL },
-		{ FALLOC_FL_KEEP_SIZE, 0, chunk_size + page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 1, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 0, page + 1, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, page / 2, chunk_size, EINVAL },
 		{ FALLOC_FL_KEEP_SIZE, chunk_size, 2 * chunk_size, EINVAL },
-		{ FALLOC_FL_KEEP_SIZE, 2 * chunk_size, chunk_size, EINVAL },
-		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, page, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 2 * chunk_size, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, 2 * chunk_size - page, 2 * page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE, -(off_t)page, 2 * page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, page / 2, page, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, page, page - 1, EINVAL },
 		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0, 3 * chunk_size, EINVAL },
+		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 2 * chunk_size - page,
+		  2 * page, EINVAL },
 		{ 0, 0, chunk_size, EOPNOTSUPP },
 		{ FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE, 0, chunk_size, EOPNOTSUPP },
 	};
@@ -214,6 +219,52 @@ TEST(fallocate_invalid)
 	}
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	close(fd);
+	kvm_vm_free(vm);
+}
+
+/*
+ * Page-aligned ranges: allocating takes the whole chunk around them and
+ * nothing where the file already holds one; punching part of a chunk keeps
+ * it, and the chunk goes back only when its last page is punched.
+ */
+TEST(fallocate_sub_chunk)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	long before = gmem_pool_free_chunks(pool_node);
+	const size_t page = getpagesize();
+	uint64_t off, step;
+	int fd;
+
+	ASSERT_GE(before, 1);
+	fd = pool_create(vm, 2 * chunk_size);
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, page, page), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, chunk_size - page, page), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
+
+	/* A punch across the chunk's end touches only the chunk it holds. */
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			    chunk_size - page, 2 * page), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
+
+	/*
+	 * Every page, one at a time (the 1G boot punches 2 MiB at a time up
+	 * to the last 2 MiB, then page by page): the chunk stays until the
+	 * last one.  Pages punched twice count once.
+	 */
+	for (off = 0; off < chunk_size - page; off += step) {
+		step = chunk_size - off > SZ_2M ? SZ_2M : page;
+		ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				    off, step), 0) TH_LOG("offset %#lx", off);
+		ASSERT_EQ(gmem_pool_free_chunks(pool_node), before - 1)
+			TH_LOG("offset %#lx", off);
+	}
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			    chunk_size - page, page), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+
+	close(fd);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 	kvm_vm_free(vm);
 }
 
@@ -382,6 +433,111 @@ TEST(private_memory_guest)
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
 			    size), 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+	run_to(vcpu, 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
+
+	kvm_vm_free(vm);
+	close(fd);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+	munmap(raw, size + chunk_size);
+}
+
+/* The page converted in the middle of the first chunk: not 2M-aligned. */
+static uint64_t convert_offset(void)
+{
+	return chunk_size / 2 + PAGE_SIZE;
+}
+
+static void guest_check_all(uint64_t *mem, uint64_t size, uint64_t skip,
+			    uint64_t at_skip)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		GUEST_ASSERT_EQ(READ_ONCE(mem[off / 8]),
+				off == skip ? at_skip : PATTERN_PRIVATE | off);
+}
+
+static void guest_convert_code(uint64_t gpa, uint64_t size, uint64_t conv)
+{
+	uint64_t *mem = (uint64_t *)gpa;
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(mem[off / 8], PATTERN_PRIVATE | off);
+	GUEST_SYNC(STAGE_FILLED);
+
+	/* The page went shared (the host wrote it) and its private part was punched. */
+	guest_check_all(mem, size, conv, PATTERN_HOST);
+	GUEST_SYNC(STAGE_SHARED_WRITTEN);
+
+	/* Private again: a zeroed page, everything else as it was. */
+	guest_check_all(mem, size, conv, 0);
+	WRITE_ONCE(mem[conv / 8], PATTERN_PRIVATE | conv);
+	GUEST_SYNC(STAGE_PRIVATE_AGAIN);
+
+	/* Punched while private, no conversion: zeroes again. */
+	guest_check_all(mem, size, conv, 0);
+	GUEST_DONE();
+}
+
+/*
+ * A 4 KiB conversion in the middle of a chunk, as a VMM does it: the page
+ * goes shared and its private part is punched.  The file keeps the chunk,
+ * the guest sees its data everywhere else, the 2M range around the page
+ * maps at 4K and every other 2M range of the file at 2M.
+ */
+TEST(sub_chunk_conversion)
+{
+	long before = gmem_pool_free_chunks(pool_node);
+	uint64_t nr = before >= POOL_VM_CHUNKS ? POOL_VM_CHUNKS : 1;
+	uint64_t size = nr * chunk_size, gpa = POOL_DATA_GPA;
+	uint64_t conv = convert_offset(), ranges_2m = size / SZ_2M;
+	struct kvm_vcpu *vcpu;
+	struct stats s0, s1;
+	struct kvm_vm *vm;
+	uint64_t *shared;
+	uint8_t *raw;
+	int fd;
+
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM)))
+		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
+	ASSERT_GE(before, 1);
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_convert_code);
+	fd = pool_create(vm, size);
+	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(raw, MAP_FAILED);
+	shared = (uint64_t *)align_ptr_up(raw, chunk_size);
+	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
+				   size, shared, fd, 0);
+	vm_mem_set_private(vm, gpa, size);
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 3, gpa, size, conv);
+	gmem_pool_prefault_slot0(vcpu);
+	s0 = read_stats(vm);
+	run_to(vcpu, STAGE_FILLED);
+	ASSERT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
+
+	vm_mem_set_shared(vm, gpa + conv, PAGE_SIZE);
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			    conv, PAGE_SIZE), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
+	shared[conv / 8] = PATTERN_HOST;
+	run_to(vcpu, STAGE_SHARED_WRITTEN);
+	s1 = read_stats(vm);
+	TH_LOG("4K conversion: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
+	       s1.p4k - s0.p4k, s1.p2m - s0.p2m, s1.p1g - s0.p1g);
+	/* The page's 2M range at 4K; the file's other 2M ranges at 2M. */
+	EXPECT_EQ(s1.p4k - s0.p4k, SZ_2M / PAGE_SIZE);
+	EXPECT_EQ(s1.p2m - s0.p2m, ranges_2m - 1);
+	EXPECT_EQ(s1.p1g, s0.p1g);
+
+	vm_mem_set_private(vm, gpa + conv, PAGE_SIZE);
+	run_to(vcpu, STAGE_PRIVATE_AGAIN);
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			    conv, PAGE_SIZE), 0);
 	run_to(vcpu, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 

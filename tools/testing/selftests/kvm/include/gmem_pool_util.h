@@ -68,4 +68,8 @@ void gmem_pool_kexec_load(const char *kernel, const char *initrd,
 			  const char *cmdline);
 void gmem_pool_kexec_reboot(void);
 
+/* lib/gmem_pool_all.c, in stock tests linked with -Wl,--wrap=ioctl. */
+int __real_ioctl(int fd, unsigned long request, ...);
+int __wrap_ioctl(int fd, unsigned long request, ...);
+
 #endif /* SELFTEST_KVM_GMEM_POOL_UTIL_H */
