@@ -36,6 +36,20 @@
  * "BENCH gmem-default-ratio" line gives the pool's faults over anon's and
  * over hugetlbfs's.
  *
+ * Then conversions: for each backing, a KVM_X86_SW_PROTECTED_VM guest writes
+ * every page, then converts one page of every 2 MiB (1 in 512) to shared and
+ * back, as a confidential guest would, through KVM_HC_MAP_GPA_RANGE; the
+ * VMM sets the attributes and punches the page out of the guest_memfd when
+ * it goes shared, as QEMU does; the guest then writes every page again:
+ *
+ *   BENCH gmem-convert backing=<stock|pool> chunk=<bytes> size=<bytes>
+ *         conversions=<n> before_4k=<n> before_2m=<n> before_1g=<n>
+ *         after_4k=<n> after_2m=<n> after_1g=<n> convert_ns=<ns>
+ *
+ * before_* are KVM's entries over the region after the first pass, after_*
+ * after the second; convert_ns is the time of one round trip (shared and
+ * back), and a "BENCH gmem-convert-ratio" line gives pool over stock.
+ *
  * Usage: gmem_pool_bench [-s SIZE]   (default 1G; suffixes as parse_size()
  * takes them; a multiple of the pool's chunk size)
  */
@@ -60,6 +74,15 @@
 #define BENCH_GPA		SZ_4G
 #define BENCH_DEFAULT_SIZE	SZ_1G
 #define PCT			100
+/* The page of each 2 MiB range that the conversion benchmark converts. */
+#define BENCH_CONVERT_PAGE	(SZ_1M + PAGE_SIZE)
+/* KVM_HC_MAP_GPA_RANGE attribute flags, between guest and VMM only. */
+#define BENCH_MAP_SHARED	BIT(0)
+
+enum bench_convert_stage {
+	BENCH_TOUCHED = 1,
+	BENCH_CONVERTED,
+};
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB		(21 << MAP_HUGE_SHIFT)
@@ -83,6 +106,27 @@ static void guest_touch(uint64_t gpa, uint64_t size)
 
 	for (off = 0; off < size; off += PAGE_SIZE)
 		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 1);
+	GUEST_DONE();
+}
+
+static void guest_convert(uint64_t gpa, uint64_t size)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 1);
+	GUEST_SYNC(BENCH_TOUCHED);
+
+	for (off = BENCH_CONVERT_PAGE; off < size; off += SZ_2M) {
+		kvm_hypercall_map_gpa_range(gpa + off, PAGE_SIZE,
+					    BENCH_MAP_SHARED);
+		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 2);
+		kvm_hypercall_map_gpa_range(gpa + off, PAGE_SIZE, 0);
+	}
+	GUEST_SYNC(BENCH_CONVERTED);
+
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 3);
 	GUEST_DONE();
 }
 
@@ -215,6 +259,112 @@ static void bench_one(struct bench_result *r, bool pool, int nid)
 	kvm_vm_free(vm);
 	close(fd);
 	munmap(raw, r->size + SZ_1G);
+}
+
+struct convert_result {
+	const char *backing;
+	uint64_t chunk, size, conversions;
+	struct bench_counters before, after;
+	uint64_t convert_ns;
+};
+
+/* The VMM's half of a conversion: attributes, and a punch when shared. */
+static void convert_handle(struct kvm_vcpu *vcpu, int fd)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t gpa = run->hypercall.args[0];
+	uint64_t len = run->hypercall.args[1] * PAGE_SIZE;
+	bool shared = run->hypercall.args[2] & BENCH_MAP_SHARED;
+
+	TEST_ASSERT_EQ(run->hypercall.nr, KVM_HC_MAP_GPA_RANGE);
+	vm_set_memory_attributes(vcpu->vm, gpa, len,
+				 shared ? 0 : KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	if (shared)
+		TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE |
+				       FALLOC_FL_PUNCH_HOLE, gpa - BENCH_GPA,
+				       len), "punch: %s", strerror(errno));
+	run->hypercall.ret = 0;
+}
+
+/* Run until the next ucall, serving conversions; returns the ucall. */
+static uint64_t convert_run(struct kvm_vcpu *vcpu, int fd)
+{
+	struct ucall uc;
+
+	for (;;) {
+		vcpu_run(vcpu);
+		if (vcpu->run->exit_reason == KVM_EXIT_HYPERCALL) {
+			convert_handle(vcpu, fd);
+			continue;
+		}
+		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			return uc.args[1];
+		case UCALL_DONE:
+			return 0;
+		case UCALL_ABORT:
+			REPORT_GUEST_ASSERT(uc);
+		default:
+			TEST_FAIL("unexpected ucall %lu", uc.cmd);
+		}
+	}
+}
+
+static void bench_convert(struct convert_result *r, bool pool, int nid)
+{
+	struct bench_counters c0, c1;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	void *shared, *raw;
+	uint64_t t0;
+	int fd;
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_convert);
+	vm_enable_cap(vm, KVM_CAP_EXIT_HYPERCALL, BIT(KVM_HC_MAP_GPA_RANGE));
+	fd = gmem_pool_create(vm, r->size, pool ? GUEST_MEMFD_FLAG_POOL : 0,
+			      pool ? nid : 0);
+	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
+		    "fallocate: %s", strerror(errno));
+	shared = map_shared(r->size, SZ_1G, &raw);
+	vm_set_user_memory_region2(vm, BENCH_SLOT, KVM_MEM_GUEST_MEMFD,
+				   BENCH_GPA, r->size, shared, fd, 0);
+	vm_mem_set_private(vm, BENCH_GPA, r->size);
+	virt_map_level(vm, BENCH_GPA, BENCH_GPA, r->size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, BENCH_GPA, r->size);
+	gmem_pool_prefault_slot0(vcpu);
+
+	c0 = read_counters(vm, vcpu);
+	TEST_ASSERT_EQ(convert_run(vcpu, fd), BENCH_TOUCHED);
+	c1 = read_counters(vm, vcpu);
+	r->before = (struct bench_counters) {
+		c1.p4k - c0.p4k, c1.p2m - c0.p2m, c1.p1g - c0.p1g,
+	};
+
+	t0 = now_ns();
+	TEST_ASSERT_EQ(convert_run(vcpu, fd), BENCH_CONVERTED);
+	r->conversions = r->size / SZ_2M;
+	r->convert_ns = (now_ns() - t0) / r->conversions;
+
+	TEST_ASSERT_EQ(convert_run(vcpu, fd), 0);
+	c1 = read_counters(vm, vcpu);
+	r->after = (struct bench_counters) {
+		c1.p4k - c0.p4k, c1.p2m - c0.p2m, c1.p1g - c0.p1g,
+	};
+
+	kvm_vm_free(vm);
+	close(fd);
+	munmap(raw, r->size + SZ_1G);
+}
+
+static void print_convert(const struct convert_result *r)
+{
+	printf("BENCH gmem-convert backing=%s chunk=%lu size=%lu conversions=%lu",
+	       r->backing, r->chunk, r->size, r->conversions);
+	printf(" before_4k=%lu before_2m=%lu before_1g=%lu", r->before.p4k,
+	       r->before.p2m, r->before.p1g);
+	printf(" after_4k=%lu after_2m=%lu after_1g=%lu convert_ns=%lu\n",
+	       r->after.p4k, r->after.p2m, r->after.p1g, r->convert_ns);
 }
 
 static void print_result(const struct bench_result *r)
@@ -396,6 +546,27 @@ static void bench_default_all(uint64_t chunk, uint64_t size)
 	printf("\n");
 }
 
+/* Conversions on stock guest_memfd and on the pool, side by side. */
+static void bench_convert_all(uint64_t chunk, uint64_t size)
+{
+	struct convert_result stock = {
+		.backing = "stock", .chunk = PAGE_SIZE, .size = size,
+	};
+	struct convert_result pool = {
+		.backing = "pool", .chunk = chunk, .size = size,
+	};
+	int nid = gmem_pool_find_node(size / chunk);
+
+	TEST_ASSERT(nid >= 0, "no pool node with %lu free chunks", size / chunk);
+	bench_convert(&stock, false, 0);
+	print_convert(&stock);
+	bench_convert(&pool, true, nid);
+	print_convert(&pool);
+	printf("BENCH gmem-convert-ratio chunk=%lu", chunk);
+	print_ratio("convert_pool_over_stock", pool.convert_ns, stock.convert_ns);
+	printf("\n");
+}
+
 static uint64_t bench_parse_args(int argc, char *argv[])
 {
 	uint64_t size = BENCH_DEFAULT_SIZE;
@@ -453,5 +624,6 @@ int main(int argc, char *argv[])
 	printf("\n");
 
 	bench_default_all(pool.chunk, size);
+	bench_convert_all(pool.chunk, size);
 	return 0;
 }

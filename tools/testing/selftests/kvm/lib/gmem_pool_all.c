@@ -47,7 +47,8 @@ static void gmem_pool_all_adjust(struct kvm_create_guest_memfd *args)
 
 	args->size = (args->size + chunk - 1) / chunk * chunk;
 	node = gmem_pool_find_node(args->size / chunk);
-	TEST_ASSERT(node >= 0, "no pool has %lu free chunks", args->size / chunk);
+	TEST_ASSERT(node >= 0, "no pool has %llu free chunks",
+		    (unsigned long long)(args->size / chunk));
 	args->flags |= GUEST_MEMFD_FLAG_POOL;
 	args->pool_node = node;
 }
