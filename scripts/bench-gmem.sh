@@ -15,6 +15,11 @@
 # memslot backed by a mapped pool file, by anonymous memory and by
 # hugetlbfs 2M pages: KVM's mapping counts, the VMM's page-table entries
 # over the region and the guest faults, as counts and ratios.
+#
+# Then (issue 15) conversions: the guest converts one page of every 2 MiB
+# to shared and back while the VMM punches it out of the guest_memfd, on
+# stock guest_memfd and on the pool: KVM's mapping counts before and after,
+# and the time of a conversion relative to stock.
 set -uo pipefail
 
 PROJECT=$1
@@ -90,3 +95,27 @@ done
 echo
 echo "faults x: guest faults (pf_taken) relative to anonymous memory in the same boot."
 echo "Goal (issue 6): a mapped pool file is mapped at the chunk size by the VMM and by KVM."
+
+echo
+echo "Conversions: the guest writes 1 GiB, converts 1 page in 512 (one per 2 MiB) to shared and back"
+echo "(the VMM punches it from the guest_memfd when shared, as QEMU does), then writes it all again."
+echo "KVM entries over the region after the first pass (before) and after the second (after)."
+printf '%-8s %-8s %11s %9s %9s %9s %9s %9s %9s %12s\n' boot backing conversions \
+	before_4k before_2m before_1g after_4k after_2m after_1g "convert x"
+for b in $BOOTS; do
+	ratio=$(grep '^BENCH gmem-convert-ratio' <<< "${lines[$b]}")
+	while read -r l; do
+		[ -n "$l" ] || continue
+		bk=$(field "$l" backing)
+		cx=1
+		[ "$bk" = pool ] && cx=$(field "$ratio" convert_pool_over_stock)
+		printf '%-8s %-8s %11s %9s %9s %9s %9s %9s %9s %12s\n' "${b#bench-gmem-}" \
+			"$bk" "$(field "$l" conversions)" "$(field "$l" before_4k)" \
+			"$(field "$l" before_2m)" "$(field "$l" before_1g)" \
+			"$(field "$l" after_4k)" "$(field "$l" after_2m)" \
+			"$(field "$l" after_1g)" "$cx"
+	done < <(grep '^BENCH gmem-convert backing=' <<< "${lines[$b]}")
+done
+echo
+echo "convert x: time of one round trip (shared and back) relative to stock guest_memfd in the same boot."
+echo "Goal (issue 15): a 4 KiB conversion keeps the chunk and leaves every other 2M range at 2M."
