@@ -548,6 +548,37 @@ unsigned int gmem_carveout_chunk_order(void)
 EXPORT_SYMBOL_GPL(gmem_carveout_chunk_order);
 
 /**
+ * gmem_carveout_active() - whether any pool is active
+ *
+ * Hibernation asks: an image of the kernel would not contain the pools,
+ * and the kernel that restores it would format their metadata anew while
+ * the restored files still hold chunks.
+ *
+ * Return: true once a pool has been activated; pools never go away.
+ */
+bool gmem_carveout_active(void)
+{
+	return gmem_pool_chunk_shift;
+}
+
+/**
+ * gmem_carveout_node_bytes() - size of a node's pool, in bytes of chunks
+ * @nid: NUMA node id
+ *
+ * Return: the number of chunks of @nid's active pool times the chunk size,
+ * free or not; 0 if @nid has no active pool.
+ */
+u64 gmem_carveout_node_bytes(int nid)
+{
+	struct gmem_pool *pool = gmem_pool_get(nid);
+
+	if (!pool)
+		return 0;
+	return (u64)pool->layout.nchunks << pool->layout.chunk_shift;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_node_bytes);
+
+/**
  * gmem_carveout_node_has_pool() - whether a node has an active pool
  * @nid: NUMA node id, any value
  *

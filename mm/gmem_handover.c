@@ -1109,6 +1109,7 @@ static int __init gmem_ho_adopt_file(struct gmem_ho_session *s, u32 i,
 {
 	struct gmem_handover_file_info fi;
 	struct gmem_ho_file *f;
+	u64 held;
 	int ret;
 
 	gmem_handover_file(&gmem_ho_view, i, &fi);
@@ -1126,9 +1127,11 @@ static int __init gmem_ho_adopt_file(struct gmem_ho_session *s, u32 i,
 	s->nr_files++;
 	c->pool = gmem_pool_get(fi.nid);
 	c->owner = f->owner;
+	held = c->nr;
 	spin_lock(&c->pool->lock);
 	ret = gmem_handover_walk_file(&gmem_ho_view, i, gmem_ho_claim_extent, c);
 	spin_unlock(&c->pool->lock);
+	f->desc.nr_held = c->nr - held;
 	return ret;
 }
 

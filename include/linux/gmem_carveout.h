@@ -34,6 +34,8 @@ void gmem_carveout_hold_fixed(void);
 void gmem_carveout_reserve(void);
 unsigned int gmem_carveout_chunk_order(void);
 bool gmem_carveout_node_has_pool(int nid);
+u64 gmem_carveout_node_bytes(int nid);
+bool gmem_carveout_active(void);
 int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
 void gmem_carveout_free(unsigned long pfn, u32 owner);
 int gmem_carveout_zero_chunk(unsigned long pfn);
@@ -75,6 +77,16 @@ static inline unsigned int gmem_carveout_chunk_order(void)
 }
 
 static inline bool gmem_carveout_node_has_pool(int nid)
+{
+	return false;
+}
+
+static inline u64 gmem_carveout_node_bytes(int nid)
+{
+	return 0;
+}
+
+static inline bool gmem_carveout_active(void)
 {
 	return false;
 }

@@ -29,6 +29,8 @@ struct module;
  * @chunks: first pfn of the chunk behind each range, 0 for a hole; only
  *	read during gmem_handover_file_ops.preserve(), while the file is
  *	frozen; NULL for a file being retrieved
+ * @nr_held: for a file being retrieved, the number of chunks it holds (its
+ *	owner charges them before gmem_handover_fill()); 0 otherwise
  */
 struct gmem_handover_file_desc {
 	u64 size;
@@ -36,6 +38,7 @@ struct gmem_handover_file_desc {
 	int nid;
 	u64 nr_slots;
 	const unsigned long *chunks;
+	u64 nr_held;
 };
 
 /*

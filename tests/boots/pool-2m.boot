@@ -17,4 +17,5 @@ boot_tests() {
 	t private_mem_conversions_test_pool-2v1s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 1
 	t private_mem_conversions_test_pool-1v2s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 2
 	t private_mem_conversions_test_pool-2v2s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 2
+	t hibernation-refused /tests/guest/pool_hibernation.sh refused
 }

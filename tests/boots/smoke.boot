@@ -7,4 +7,5 @@ BOOT_KUNIT=""
 boot_tests() {
 	t guest_memfd_test /kvm/guest_memfd_test
 	t gmem_pool_test_nopool /kvm/gmem_pool_test
+	t hibernation-offered /tests/guest/pool_hibernation.sh offered
 }

@@ -15,6 +15,7 @@
 #include <linux/idr.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/misc_cgroup.h>
 #include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
@@ -87,6 +88,13 @@
 /* Chunk table entry of a hole.  pfn 0 is real-mode memory, never pooled. */
 #define KVM_GMEM_POOL_HOLE	0UL
 
+/*
+ * Every allocation a pool file makes for its bookkeeping is charged to the
+ * caller's memory cgroup, and fails quietly: its size follows from what
+ * userspace asked for, and an ENOMEM is the answer, not a warning.
+ */
+#define KVM_GMEM_POOL_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
 /**
  * struct kvm_gmem_pool - pool state of one pool-backed guest_memfd inode
  * @nid: NUMA node whose carveout backs the file
@@ -110,6 +118,8 @@
  *	so the state costs nothing until a conversion.  Under @lock; bits are
  *	set only with the invalidate lock held exclusive, cleared with it held
  *	at least shared.
+ * @charged: misc cgroup charged for the chunk of each slot (one reference
+ *	each), NULL for a hole; NULL as a whole without CONFIG_CGROUP_MISC
  * @chunks: first pfn of each chunk, or %KVM_GMEM_POOL_HOLE
  */
 struct kvm_gmem_pool {
@@ -122,6 +132,7 @@ struct kvm_gmem_pool {
 	struct mutex lock;
 	unsigned long *prepared;
 	struct xarray punched;
+	struct misc_cg **charged;
 	unsigned long chunks[] __counted_by(nr_chunks);
 };
 
@@ -147,6 +158,12 @@ static bool kvm_gmem_pool_node_ok(int nid)
 {
 	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_node_ok, nid);
 	return gmem_carveout_node_has_pool(nid);
+}
+
+static u64 kvm_gmem_pool_node_bytes(int nid)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_node_bytes, nid);
+	return gmem_carveout_node_bytes(nid);
 }
 
 static int kvm_gmem_pool_carve(int nid, u32 owner, unsigned long *pfn)
@@ -230,27 +247,80 @@ static bool kvm_gmem_pool_chunk_sane(const struct kvm_gmem_pool *pool,
 			     kvm_gmem_pool_pfn_refcounted(last));
 }
 
-/*
- * Take one chunk for @pool.  gmem_carveout_alloc() hands chunks out zeroed,
- * so the file never sees what a previous owner left behind.
- */
-static int kvm_gmem_pool_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
+static u64 kvm_gmem_pool_chunk_bytes(const struct kvm_gmem_pool *pool)
 {
+	return PAGE_SIZE << pool->order;
+}
+
+/*
+ * Charge @nr chunks to the misc cgroup of the current task, the one that
+ * takes them (fallocate(), the VMM whose guest or mapping faulted, or the
+ * retriever of a preserved file).  Over misc.max: -ENOSPC, counted in that
+ * cgroup's misc.events.  The caller keeps the reference in *@cg.
+ */
+static int kvm_gmem_pool_charge(struct kvm_gmem_pool *pool, u64 nr,
+				struct misc_cg **cg)
+{
+	*cg = NULL;
+	if (!pool->charged)
+		return 0;
+	*cg = get_current_misc_cg();
+	if (misc_cg_try_charge(MISC_CG_RES_GMEM_POOL, *cg,
+			       nr * kvm_gmem_pool_chunk_bytes(pool))) {
+		put_misc_cg(*cg);
+		*cg = NULL;
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void kvm_gmem_pool_uncharge(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	struct misc_cg *cg;
+
+	if (!pool->charged || !pool->charged[idx])
+		return;
+	cg = pool->charged[idx];
+	pool->charged[idx] = NULL;
+	misc_cg_uncharge(MISC_CG_RES_GMEM_POOL, cg,
+			 kvm_gmem_pool_chunk_bytes(pool));
+	put_misc_cg(cg);
+}
+
+/*
+ * Take one chunk for slot @idx of @pool, a hole.  gmem_carveout_alloc()
+ * hands chunks out zeroed, so the file never sees what a previous owner
+ * left behind.
+ */
+static int kvm_gmem_pool_take(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	struct misc_cg *cg;
 	unsigned long new;
 	int r;
 
-	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_take, pool, pfn);
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_take, pool, idx);
 
-	r = kvm_gmem_pool_carve(pool->nid, pool->owner, &new);
+	r = kvm_gmem_pool_charge(pool, 1, &cg);
 	if (r)
 		return r;
 
-	if (!kvm_gmem_pool_chunk_sane(pool, new)) {
+	r = kvm_gmem_pool_carve(pool->nid, pool->owner, &new);
+	if (!r && !kvm_gmem_pool_chunk_sane(pool, new)) {
 		kvm_gmem_pool_uncarve(new, pool->owner);
-		return -EIO;
+		r = -EIO;
+	}
+	if (r) {
+		if (cg) {
+			misc_cg_uncharge(MISC_CG_RES_GMEM_POOL, cg,
+					 kvm_gmem_pool_chunk_bytes(pool));
+			put_misc_cg(cg);
+		}
+		return r;
 	}
 
-	*pfn = new;
+	pool->chunks[idx] = new;
+	if (pool->charged)
+		pool->charged[idx] = cg;
 	return 0;
 }
 
@@ -269,6 +339,7 @@ static void kvm_gmem_pool_put_chunk(struct kvm_gmem_pool *pool, pgoff_t idx)
 
 	kvm_gmem_pool_arch_invalidate(pfn, pfn + kvm_gmem_pool_chunk_pages(pool));
 	kvm_gmem_pool_uncarve(pfn, pool->owner);
+	kvm_gmem_pool_uncharge(pool, idx);
 	pool->chunks[idx] = KVM_GMEM_POOL_HOLE;
 	__clear_bit(idx, pool->prepared);
 	kvfree(xa_erase(&pool->punched, idx));
@@ -311,7 +382,8 @@ static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 	pgoff_t idx;
 	int r = 0;
 
-	taken = bitmap_zalloc(end - start, GFP_KERNEL);
+	taken = kvcalloc(BITS_TO_LONGS(end - start), sizeof(long),
+			 KVM_GMEM_POOL_GFP);
 	if (!taken)
 		return -ENOMEM;
 
@@ -323,7 +395,7 @@ static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 
 		mutex_lock(&pool->lock);
 		if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE) {
-			r = kvm_gmem_pool_take(pool, &pool->chunks[idx]);
+			r = kvm_gmem_pool_take(pool, idx);
 			if (!r)
 				__set_bit(idx - start, taken);
 		}
@@ -335,7 +407,7 @@ static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 
 	if (r)
 		kvm_gmem_pool_undo(pool, start, idx, taken);
-	bitmap_free(taken);
+	kvfree(taken);
 	return r;
 }
 
@@ -385,9 +457,10 @@ bool kvm_gmem_pool_vm_ok(struct kvm *kvm)
  * the VM type is then checked when a VM adopts the file.
  *
  * Return: 0 if a pool file of @size bytes can be backed by @pool_node's
- * pool; -EINVAL if @size is zero or not a multiple of the chunk size, or if
- * @pool_node is not a node with a pool; -EOPNOTSUPP for VM types whose arch
- * hooks cannot handle memory without struct page.
+ * pool; -EINVAL if @size is zero, not a multiple of the chunk size or larger
+ * than the whole pool, or if @pool_node is not a node with a pool;
+ * -EOPNOTSUPP for VM types whose arch hooks cannot handle memory without
+ * struct page.
  */
 int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
 {
@@ -398,7 +471,8 @@ int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
 		return -EINVAL;
 
 	chunk_size = PAGE_SIZE << kvm_gmem_pool_chunk_order();
-	if (size <= 0 || !IS_ALIGNED((u64)size, chunk_size))
+	if (size <= 0 || !IS_ALIGNED((u64)size, chunk_size) ||
+	    (u64)size > kvm_gmem_pool_node_bytes(pool_node))
 		return -EINVAL;
 
 	if (kvm && !kvm_gmem_pool_vm_ok(kvm))
@@ -413,14 +487,23 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 	struct kvm_gmem_pool *pool;
 	int owner;
 
-	pool = kvzalloc(struct_size(pool, chunks, nr_chunks), GFP_KERNEL);
+	pool = kvzalloc(struct_size(pool, chunks, nr_chunks),
+			KVM_GMEM_POOL_GFP);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	pool->nr_chunks = nr_chunks;
 
-	pool->prepared = bitmap_zalloc(nr_chunks, GFP_KERNEL);
+	pool->prepared = kvcalloc(BITS_TO_LONGS(nr_chunks), sizeof(long),
+				  KVM_GMEM_POOL_GFP);
 	if (!pool->prepared)
 		goto err_pool;
+
+	if (IS_ENABLED(CONFIG_CGROUP_MISC)) {
+		pool->charged = kvcalloc(nr_chunks, sizeof(*pool->charged),
+					 KVM_GMEM_POOL_GFP);
+		if (!pool->charged)
+			goto err_prepared;
+	}
 
 	BUILD_BUG_ON(GMEM_CHUNK_OWNER_NONE != 0);
 	/* Owner ids above the file range belong to the hand-over. */
@@ -437,7 +520,8 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 	return pool;
 
 err_prepared:
-	bitmap_free(pool->prepared);
+	kvfree(pool->charged);
+	kvfree(pool->prepared);
 err_pool:
 	kvfree(pool);
 	return ERR_PTR(-ENOMEM);
@@ -474,7 +558,8 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 	WARN_ON_ONCE(!xa_empty(&pool->punched));
 	xa_destroy(&pool->punched);
 	ida_free(&kvm_gmem_pool_owner_ida, pool->owner);
-	bitmap_free(pool->prepared);
+	kvfree(pool->charged);
+	kvfree(pool->prepared);
 	kvfree(pool);
 }
 
@@ -504,10 +589,10 @@ static int kvm_gmem_pool_reserve_punched(struct kvm_gmem_pool *pool,
 	    kvm_gmem_pool_punched_of(pool, idx))
 		return 0;
 
-	bitmap = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	bitmap = kvzalloc(size, KVM_GMEM_POOL_GFP);
 	if (!bitmap)
 		return -ENOMEM;
-	r = xa_err(xa_store(&pool->punched, idx, bitmap, GFP_KERNEL_ACCOUNT));
+	r = xa_err(xa_store(&pool->punched, idx, bitmap, KVM_GMEM_POOL_GFP));
 	if (r)
 		kvfree(bitmap);
 	return r;
@@ -776,7 +861,7 @@ static int __kvm_gmem_pool_fault_in(struct kvm_gmem_pool *pool, pgoff_t idx)
 		return 0;
 	if (pool->frozen)
 		return -EBUSY;
-	return kvm_gmem_pool_take(pool, &pool->chunks[idx]);
+	return kvm_gmem_pool_take(pool, idx);
 }
 
 static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,
@@ -1229,12 +1314,23 @@ static void kvm_gmem_pool_thaw(struct file *file)
 	filemap_invalidate_unlock(inode->i_mapping);
 }
 
+struct kvm_gmem_pool_fill {
+	struct kvm_gmem_pool *pool;
+	u64 given;
+};
+
 static void kvm_gmem_pool_fill_slot(u64 slot, unsigned long pfn, void *arg)
 {
-	struct kvm_gmem_pool *pool = arg;
+	struct kvm_gmem_pool_fill *f = arg;
+	struct kvm_gmem_pool *pool = f->pool;
 
-	if (!WARN_ON_ONCE(slot >= pool->nr_chunks))
-		pool->chunks[slot] = pfn;
+	if (WARN_ON_ONCE(slot >= pool->nr_chunks))
+		return;
+	pool->chunks[slot] = pfn;
+	f->given++;
+	/* Charged up front by the retrieve: one reference per chunk. */
+	if (pool->charged)
+		pool->charged[slot] = get_current_misc_cg();
 }
 
 /* The flags a retrieved file may have: those of a file we could create. */
@@ -1264,7 +1360,9 @@ static int kvm_gmem_pool_check_retrieve(const struct gmem_handover_file_desc *d)
 static struct file *kvm_gmem_pool_retrieve(const struct gmem_handover_file_desc *desc,
 					   struct gmem_handover_fill *fill)
 {
+	struct kvm_gmem_pool_fill f = {};
 	struct kvm_gmem_pool *pool;
+	struct misc_cg *cg;
 	struct file *file;
 	int r;
 
@@ -1277,7 +1375,22 @@ static struct file *kvm_gmem_pool_retrieve(const struct gmem_handover_file_desc 
 	file = kvm_gmem_create_file(desc->size, desc->flags, pool);
 	if (IS_ERR(file))
 		return file;
-	r = gmem_handover_fill(fill, pool->owner, kvm_gmem_pool_fill_slot, pool);
+	/* The retriever's VMM owns the memory now: its cgroup pays, or no one. */
+	r = kvm_gmem_pool_charge(pool, desc->nr_held, &cg);
+	if (r) {
+		fput(file);
+		return ERR_PTR(r);
+	}
+	f.pool = pool;
+	r = gmem_handover_fill(fill, pool->owner, kvm_gmem_pool_fill_slot, &f);
+	if (cg) {
+		/* Only a bug gives fewer chunks than the record said. */
+		if (f.given < desc->nr_held)
+			misc_cg_uncharge(MISC_CG_RES_GMEM_POOL, cg,
+					 (desc->nr_held - f.given) *
+					 kvm_gmem_pool_chunk_bytes(pool));
+		put_misc_cg(cg);
+	}
 	if (r) {
 		fput(file);
 		return ERR_PTR(r);
@@ -1293,12 +1406,21 @@ static struct gmem_handover_file_ops kvm_gmem_pool_handover_ops = {
 };
 
 /**
- * kvm_gmem_pool_init() - let the hand-over preserve pool files
+ * kvm_gmem_pool_init() - set the pool's cgroup capacity, and let the
+ *	hand-over preserve pool files
  * @module: KVM's module, pinned while a session holds a pool file
+ *
+ * The capacity of the misc cgroup resource ``gmem_pool`` is the size of
+ * every pool, in bytes of chunks.
  */
 void kvm_gmem_pool_init(struct module *module)
 {
-	int r;
+	u64 total = 0;
+	int nid, r;
+
+	for_each_node(nid)
+		total += kvm_gmem_pool_node_bytes(nid);
+	misc_cg_set_capacity(MISC_CG_RES_GMEM_POOL, total);
 
 	kvm_gmem_pool_handover_ops.owner = module;
 	r = gmem_handover_register(&kvm_gmem_pool_handover_ops);

@@ -30,6 +30,9 @@
 #define POOL_TEST_PFN_BASE	BIT(30)
 #define POOL_TEST_MAX_CALLS	16
 #define POOL_TEST_NODE		1
+/* The fake node's whole pool: twice the test file. */
+#define POOL_TEST_NODE_BYTES	(2 * POOL_TEST_SIZE)
+#define POOL_TEST_CHUNK_BYTES	((loff_t)POOL_TEST_PAGES * PAGE_SIZE)
 
 struct pool_test_call {
 	unsigned long pfn;
@@ -83,7 +86,7 @@ static struct pool_test_ctx *pool_test_ctx(void)
 	return kunit_get_current_test()->priv;
 }
 
-static int fake_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
+static int fake_take(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
 	struct pool_test_ctx *ctx = pool_test_ctx();
 
@@ -91,7 +94,7 @@ static int fake_take(struct kvm_gmem_pool *pool, unsigned long *pfn)
 		return -ENOSPC;
 	ctx->budget--;
 	ctx->taken++;
-	*pfn = ctx->next_pfn;
+	pool->chunks[idx] = ctx->next_pfn;
 	ctx->next_pfn += 1UL << pool->order;
 	return 0;
 }
@@ -154,6 +157,11 @@ static bool fake_node_ok(int nid)
 	return nid == POOL_TEST_NODE;
 }
 
+static u64 fake_node_bytes(int nid)
+{
+	return nid == POOL_TEST_NODE ? POOL_TEST_NODE_BYTES : 0;
+}
+
 static unsigned int fake_chunk_order(void)
 {
 	return POOL_TEST_ORDER;
@@ -185,6 +193,8 @@ static int pool_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, kvm_gmem_pool_range_private,
 				   fake_range_private);
 	kunit_activate_static_stub(test, kvm_gmem_pool_node_ok, fake_node_ok);
+	kunit_activate_static_stub(test, kvm_gmem_pool_node_bytes,
+				   fake_node_bytes);
 	kunit_activate_static_stub(test, kvm_gmem_pool_chunk_order,
 				   fake_chunk_order);
 
@@ -490,11 +500,21 @@ static const struct pool_test_check_case pool_test_check_cases[] = {
 	{ "node_without_pool", POOL_TEST_SIZE, 0, -EINVAL },
 	{ "node_max", POOL_TEST_SIZE, MAX_NUMNODES, -EINVAL },
 	{ "node_huge", POOL_TEST_SIZE, U64_MAX, -EINVAL },
+	{ "size_whole_pool", POOL_TEST_NODE_BYTES, POOL_TEST_NODE, 0 },
+	{ "size_pool_plus_chunk", POOL_TEST_NODE_BYTES + POOL_TEST_CHUNK_BYTES,
+	  POOL_TEST_NODE, -EINVAL },
+	{ "size_2_47", 1LL << 47, POOL_TEST_NODE, -EINVAL },
+	{ "size_2_62", 1LL << 62, POOL_TEST_NODE, -EINVAL },
+	{ "size_max_chunks", ALIGN_DOWN(LLONG_MAX, POOL_TEST_CHUNK_BYTES),
+	  POOL_TEST_NODE, -EINVAL },
 };
 
-static_assert(ARRAY_SIZE(pool_test_check_cases) == 8);
+static_assert(ARRAY_SIZE(pool_test_check_cases) == 13);
 
-/* Creation arguments: every bad size and node is -EINVAL. */
+/*
+ * Creation arguments: every bad size and node is -EINVAL, a file larger
+ * than its node's whole pool included, before anything is allocated.
+ */
 static void gmem_pool_test_check_args(struct kunit *test)
 {
 	struct pool_test_ctx *ctx = test->priv;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -33,6 +34,9 @@
 #define PATTERN_GUEST		0x1234567812345678ULL
 #define PATTERN_OTHER		0xdeadbeefdeadbeefULL
 #define POOL_MMAP		(GUEST_MEMFD_FLAG_POOL | GUEST_MEMFD_FLAG_POOL_MMAP)
+#define CGROUP_ROOT		"/sys/fs/cgroup"
+#define CGROUP_TEST		CGROUP_ROOT "/gmem_pool_test"
+#define MISC_RES		"gmem_pool"
 
 enum pool_stage {
 	STAGE_FILLED = 1,
@@ -66,10 +70,17 @@ struct bad_create {
 TEST(create_invalid)
 {
 	const uint64_t pool = GUEST_MEMFD_FLAG_POOL;
+	const uint64_t pool_bytes = gmem_pool_total_chunks(pool_node) * chunk_size;
 	const struct bad_create cases[] = {
 		{ "size 0", 0, pool, 0, true, 0 },
 		{ "size one page", getpagesize(), pool, 0, true, 0 },
 		{ "size chunk + page", chunk_size + getpagesize(), pool, 0, true, 0 },
+		{ "size of the pool + chunk", pool_bytes + chunk_size, pool, 0, true, 0 },
+		{ "size 1 << 47", 1ULL << 47, pool, 0, true, 0 },
+		{ "size 1 << 62", 1ULL << 62, pool, 0, true, 0 },
+		{ "size U64_MAX rounded to a page", ~0ULL & ~(getpagesize() - 1ULL),
+		  pool, 0, true, 0 },
+		{ "size 1 << 63 (negative loff_t)", 1ULL << 63, pool, 0, true, 0 },
 		{ "size half chunk", chunk_size / 2, pool, 0, true, 0 },
 		{ "node 1024", chunk_size, pool, 1024, false, 0 },
 		{ "node ~0", chunk_size, pool, ~0ULL, false, 0 },
@@ -104,6 +115,26 @@ TEST(create_invalid)
 		if (fd >= 0)
 			close(fd);
 	}
+	kvm_vm_free(vm);
+}
+
+/*
+ * A file as large as its node's whole pool is fine (it takes nothing yet);
+ * one chunk more is refused, whatever the other nodes have.
+ */
+TEST(create_whole_pool)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	uint64_t total = gmem_pool_total_chunks(pool_node);
+	int fd;
+
+	ASSERT_GT(total, 0);
+	fd = pool_create(vm, total * chunk_size);
+	EXPECT_GE(fd, 0);
+	close(fd);
+	EXPECT_EQ(__gmem_pool_create(vm, (total + 1) * chunk_size,
+				     GUEST_MEMFD_FLAG_POOL, pool_node), -1);
+	EXPECT_EQ(errno, EINVAL);
 	kvm_vm_free(vm);
 }
 
@@ -832,6 +863,151 @@ TEST(mmap_punch_empty_pool)
 	munmap(mem, chunk_size);
 	close(fd);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+}
+
+/* Write @val to cgroup file @dir/@file, or fail the test. */
+static void cg_write(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		    "write '%s' to %s: %s", val, path, strerror(errno));
+	close(fd);
+}
+
+/* The value of the MISC_RES line (or of field @key) of @dir/@file, or -1. */
+static long long cg_read(const char *dir, const char *file, const char *key)
+{
+	char path[256], name[64];
+	long long val, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	while (fscanf(f, "%63s %lld", name, &val) == 2)
+		if (!strcmp(name, key))
+			found = val;
+	fclose(f);
+	return found;
+}
+
+static uint64_t all_pools_bytes(void)
+{
+	uint64_t total = 0;
+	int nid;
+
+	for (nid = 0; nid < GMEM_POOL_MAX_NODES; nid++)
+		if (gmem_pool_total_chunks(nid) > 0)
+			total += gmem_pool_total_chunks(nid) * chunk_size;
+	return total;
+}
+
+static void guest_touch_two(uint64_t gpa, uint64_t stride)
+{
+	WRITE_ONCE(*(uint64_t *)gpa, PATTERN_GUEST);
+	WRITE_ONCE(*(uint64_t *)(gpa + stride), PATTERN_GUEST);
+	GUEST_DONE();
+}
+
+/*
+ * A guest whose second chunk would go over misc.max: KVM_RUN fails with
+ * ENOSPC and a memory fault exit at that chunk, as for any failed
+ * guest_memfd fault.
+ */
+static void check_guest_over_limit(struct __test_metadata *_metadata)
+{
+	uint64_t gpa = POOL_DATA_GPA;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint8_t *raw;
+	int fd;
+
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM)))
+		return;
+	vm = gmem_pool_create_private_vm(&vcpu, guest_touch_two);
+	fd = pool_create(vm, 2 * chunk_size);
+	raw = mmap(NULL, 3 * chunk_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(raw, MAP_FAILED);
+	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
+				   2 * chunk_size,
+				   align_ptr_up(raw, chunk_size), fd, 0);
+	vm_mem_set_private(vm, gpa, 2 * chunk_size);
+	virt_map_level(vm, gpa, gpa, 2 * chunk_size, PG_LEVEL_4K);
+	vcpu_args_set(vcpu, 2, gpa, chunk_size);
+
+	errno = 0;
+	EXPECT_EQ(_vcpu_run(vcpu), -1);
+	EXPECT_EQ(errno, ENOSPC);
+	EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	EXPECT_EQ(vcpu->run->memory_fault.gpa, gpa + chunk_size);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), chunk_size);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", "max"), 2);
+
+	kvm_vm_free(vm);
+	close(fd);
+	munmap(raw, 3 * chunk_size);
+}
+
+/*
+ * The misc cgroup resource gmem_pool: its capacity is every pool, in bytes;
+ * a file's chunks are charged to the cgroup of the task that takes them and
+ * uncharged when they go back; over misc.max a take fails with ENOSPC and
+ * misc.events counts it.
+ */
+TEST(misc_cgroup_limit)
+{
+	long before = gmem_pool_free_chunks(pool_node);
+	char max[64];
+	struct kvm_vm *vm;
+	int fd;
+
+	if (gmem_pool_total_chunks(pool_node) < 2 || before < 2)
+		SKIP(return, "needs a pool with two free chunks");
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK))
+		ASSERT_EQ(mount("none", CGROUP_ROOT, "cgroup2", 0, NULL), 0);
+	ASSERT_EQ(cg_read(CGROUP_ROOT, "misc.capacity", MISC_RES),
+		  all_pools_bytes());
+
+	cg_write(CGROUP_ROOT, "cgroup.subtree_control", "+misc");
+	rmdir(CGROUP_TEST);
+	ASSERT_EQ(mkdir(CGROUP_TEST, 0755), 0);
+	snprintf(max, sizeof(max), MISC_RES " %lu", chunk_size);
+	cg_write(CGROUP_TEST, "misc.max", max);
+	cg_write(CGROUP_TEST, "cgroup.procs", "0");
+
+	vm = vm_create_barebones();
+	fd = pool_create(vm, 2 * chunk_size);
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, chunk_size), 0);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), chunk_size);
+	errno = 0;
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 2 * chunk_size), -1);
+	EXPECT_EQ(errno, ENOSPC);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", "max"), 1);
+	/* The limit, not the pool, said no: the pool still has the chunk. */
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
+
+	/* A punch gives the budget back, and the other half can be taken. */
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			    chunk_size), 0);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), 0);
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, chunk_size, chunk_size), 0);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), chunk_size);
+	close(fd);
+	kvm_vm_free(vm);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), 0);
+
+	check_guest_over_limit(_metadata);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+
+	cg_write(CGROUP_ROOT, "cgroup.procs", "0");
+	EXPECT_EQ(rmdir(CGROUP_TEST), 0);
 }
 
 int main(int argc, char **argv)

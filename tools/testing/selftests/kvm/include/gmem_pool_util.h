@@ -32,6 +32,7 @@ bool gmem_pool_host_levels(const void *start, uint64_t len,
 			   uint64_t bytes[GMEM_POOL_NR_LEVELS]);
 
 long gmem_pool_free_chunks(int nid);
+long gmem_pool_total_chunks(int nid);
 int gmem_pool_find_node(uint64_t nr);
 
 int __gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,

@@ -88,6 +88,24 @@ bool gmem_pool_host_levels(const void *start, uint64_t len,
 	return true;
 }
 
+/* GMEM_POOL_SYSFS/node<@nid>/@name as a number, or -1 if @nid has no pool. */
+static long gmem_pool_node_value(int nid, const char *name)
+{
+	char path[128], buf[32];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), GMEM_POOL_SYSFS "/node%d/%s", nid, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	TEST_ASSERT(len > 0, "read %s", path);
+	buf[len] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
 /**
  * gmem_pool_free_chunks() - Read how many chunks a node's pool has free.
  * @nid: NUMA node.
@@ -99,19 +117,18 @@ bool gmem_pool_host_levels(const void *start, uint64_t len,
  */
 long gmem_pool_free_chunks(int nid)
 {
-	char path[128], buf[32];
-	ssize_t len;
-	int fd;
+	return gmem_pool_node_value(nid, "free_chunks");
+}
 
-	snprintf(path, sizeof(path), GMEM_POOL_SYSFS "/node%d/free_chunks", nid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	TEST_ASSERT(len > 0, "read %s", path);
-	buf[len] = '\0';
-	return strtol(buf, NULL, 0);
+/**
+ * gmem_pool_total_chunks() - Read how many chunks a node's pool has.
+ * @nid: NUMA node.
+ *
+ * Return: the number of chunks, free or not, or -1 if @nid has no pool.
+ */
+long gmem_pool_total_chunks(int nid)
+{
+	return gmem_pool_node_value(nid, "total_chunks");
 }
 
 /**
