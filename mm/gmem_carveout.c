@@ -724,6 +724,33 @@ void gmem_carveout_free(unsigned long pfn, u32 owner)
 		return;
 	WARN_ON_ONCE(gmem_pool_free_chunk(pool, idx, owner));
 }
+
+/**
+ * gmem_carveout_chown() - give a chunk in use to another owner
+ * @pfn: first pfn of the chunk
+ * @from: the owner that holds it
+ * @to: the new owner, not %GMEM_CHUNK_OWNER_NONE
+ *
+ * The chunk stays in use and keeps its contents: a guest_memfd moves chunks
+ * to a new file this way (KVM_GMEM_POOL_CARVE).
+ *
+ * Return: 0; -EINVAL if @pfn does not start a chunk of an active pool, or
+ * the chunk is free or not @from's.
+ */
+int gmem_carveout_chown(unsigned long pfn, u32 from, u32 to)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+	unsigned long idx;
+
+	if (!pool)
+		return -EINVAL;
+	idx = (PFN_PHYS(pfn) - pool->layout.chunk_base) >>
+	      pool->layout.chunk_shift;
+	if (gmem_pool_chunk_pfn(pool, idx) != pfn)
+		return -EINVAL;
+	return gmem_pool_chown_chunk(pool, idx, from, to);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_chown);
 EXPORT_SYMBOL_GPL(gmem_carveout_free);
 
 /**

@@ -38,6 +38,7 @@ u64 gmem_carveout_node_bytes(int nid);
 bool gmem_carveout_active(void);
 int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn);
 void gmem_carveout_free(unsigned long pfn, u32 owner);
+int gmem_carveout_chown(unsigned long pfn, u32 from, u32 to);
 int gmem_carveout_zero_chunk(unsigned long pfn);
 int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
@@ -98,6 +99,11 @@ static inline int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn)
 
 static inline void gmem_carveout_free(unsigned long pfn, u32 owner)
 {
+}
+
+static inline int gmem_carveout_chown(unsigned long pfn, u32 from, u32 to)
+{
+	return -EINVAL;
 }
 
 static inline int gmem_carveout_zero_chunk(unsigned long pfn)

@@ -166,6 +166,12 @@ static u64 kvm_gmem_pool_node_bytes(int nid)
 	return gmem_carveout_node_bytes(nid);
 }
 
+static int kvm_gmem_pool_chown(unsigned long pfn, u32 from, u32 to)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_chown, pfn, from, to);
+	return gmem_carveout_chown(pfn, from, to);
+}
+
 static int kvm_gmem_pool_carve(int nid, u32 owner, unsigned long *pfn)
 {
 	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_carve, nid, owner, pfn);
@@ -1262,6 +1268,194 @@ unsigned long kvm_gmem_pool_get_unmapped_area(struct file *file,
 	}
 	/* No room to align: smaller entries will do. */
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+}
+
+/*
+ * KVM_GMEM_POOL_CARVE: chunks change owner, not place.  Everything that can
+ * fail (the new file, its bitmaps' slots) happens before the source range is
+ * invalidated; after that, only the chunk table entries, the prepared and
+ * punched state and the cgroup charges move, under the source's pool lock.
+ */
+
+/* Reserve, in @dst, the punched-bitmap slots the chunks of @src will need. */
+static int kvm_gmem_pool_carve_reserve(struct kvm_gmem_pool *src,
+				       struct kvm_gmem_pool *dst, pgoff_t start)
+{
+	unsigned long idx;
+	void *bitmap;
+	int r;
+
+	lockdep_assert_held(&src->lock);
+	xa_for_each_range(&src->punched, idx, bitmap, start,
+			  start + dst->nr_chunks - 1) {
+		r = xa_reserve(&dst->punched, idx - start, KVM_GMEM_POOL_GFP);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Move chunk @idx of @src, if any, to slot @idx - @start of @dst. */
+static void kvm_gmem_pool_carve_one(struct kvm_gmem_pool *src,
+				    struct kvm_gmem_pool *dst, pgoff_t start,
+				    pgoff_t idx)
+{
+	pgoff_t slot = idx - start;
+	unsigned long pfn = src->chunks[idx];
+
+	lockdep_assert_held(&src->lock);
+
+	if (pfn == KVM_GMEM_POOL_HOLE)
+		return;
+	/* The owner is the file's own id, and the chunk is in use: a bug. */
+	if (WARN_ON_ONCE(kvm_gmem_pool_chown(pfn, src->owner, dst->owner)))
+		return;
+
+	dst->chunks[slot] = pfn;
+	src->chunks[idx] = KVM_GMEM_POOL_HOLE;
+	if (__test_and_clear_bit(idx, src->prepared))
+		__set_bit(slot, dst->prepared);
+	if (xa_load(&src->punched, idx))
+		xa_store(&dst->punched, slot, xa_erase(&src->punched, idx), 0);
+	/* The chunk stays charged to whoever took it. */
+	if (src->charged) {
+		dst->charged[slot] = src->charged[idx];
+		src->charged[idx] = NULL;
+	}
+}
+
+/*
+ * On SEV-SNP, a prepared chunk is assigned to the source VM in the RMP and
+ * encrypted with its key: no other VM can use it.
+ */
+static bool kvm_gmem_pool_can_carve(struct inode *inode)
+{
+	struct kvm_gmem *gmem;
+
+	list_for_each_entry(gmem, &inode->i_mapping->i_private_list, entry) {
+#ifdef CONFIG_X86
+		if (gmem->kvm && gmem->kvm->arch.vm_type == KVM_X86_SNP_VM)
+			return false;
+#endif
+	}
+	return true;
+}
+
+static int kvm_gmem_pool_carve_check(struct inode *inode,
+				     const struct kvm_gmem_pool *pool,
+				     const struct kvm_gmem_pool_carve *args)
+{
+	u64 chunk_size = kvm_gmem_pool_chunk_bytes(pool);
+	u64 isize = i_size_read(inode);
+
+	if (args->flags || memchr_inv(args->reserved, 0, sizeof(args->reserved)))
+		return -EINVAL;
+	if (!args->size || !IS_ALIGNED(args->offset, chunk_size) ||
+	    !IS_ALIGNED(args->size, chunk_size) || args->offset >= isize ||
+	    args->size > isize - args->offset)
+		return -EINVAL;
+	return 0;
+}
+
+/* Move the chunks of [@start, @start + @dst->nr_chunks) of @inode to @dst. */
+static int kvm_gmem_pool_carve_move(struct inode *inode,
+				    struct kvm_gmem_pool *src,
+				    struct kvm_gmem_pool *dst, pgoff_t start)
+{
+	struct list_head *gmem_list = &inode->i_mapping->i_private_list;
+	pgoff_t first = start << src->order;
+	pgoff_t last = (start + dst->nr_chunks) << src->order;
+	struct kvm_gmem *gmem;
+	pgoff_t idx;
+	int r;
+
+	filemap_invalidate_lock(inode->i_mapping);
+	r = -EBUSY;
+	if (src->frozen)
+		goto out;
+	r = -EOPNOTSUPP;
+	if (!kvm_gmem_pool_can_carve(inode))
+		goto out;
+
+	mutex_lock(&src->lock);
+	r = kvm_gmem_pool_carve_reserve(src, dst, start);
+	mutex_unlock(&src->lock);
+	if (r)
+		goto out;
+
+	list_for_each_entry(gmem, gmem_list, entry)
+		kvm_gmem_invalidate_begin(gmem, first, last);
+	if (kvm_gmem_pool_mappable(inode))
+		unmap_mapping_range(inode->i_mapping, (loff_t)first << PAGE_SHIFT,
+				    (loff_t)(last - first) << PAGE_SHIFT, true);
+
+	mutex_lock(&src->lock);
+	for (idx = start; idx < start + dst->nr_chunks; idx++)
+		kvm_gmem_pool_carve_one(src, dst, start, idx);
+	mutex_unlock(&src->lock);
+
+	list_for_each_entry(gmem, gmem_list, entry)
+		kvm_gmem_invalidate_end(gmem, first, last);
+out:
+	filemap_invalidate_unlock(inode->i_mapping);
+	return r;
+}
+
+/**
+ * kvm_gmem_pool_carve_out() - KVM_GMEM_POOL_CARVE on a pool-backed file
+ * @file: the source guest_memfd, pool-backed
+ * @argp: the user's struct kvm_gmem_pool_carve
+ *
+ * Moves the chunks of the range into a new pool-backed guest_memfd of the
+ * range's size, node and flags, that belongs to no VM until one binds it.
+ * Every KVM mapping of the range, and every process mapping of a mappable
+ * file, is gone before a chunk changes owner; the source keeps its size
+ * with holes there.  Contents, holes and prepared state move as they are;
+ * the pool's free count does not change.
+ *
+ * Return: the new file's descriptor; -EFAULT; -EINVAL for a range that is
+ * empty, not made of whole chunks or not inside the file, or a non-zero
+ * flags or reserved word; -EBUSY if the source is preserved for a kexec;
+ * -EOPNOTSUPP if an SEV-SNP VM uses the source; -ENOMEM, -EMFILE.
+ */
+long kvm_gmem_pool_carve_out(struct file *file, void __user *argp)
+{
+	struct inode *inode = file_inode(file);
+	struct kvm_gmem_pool *src = kvm_gmem_pool_of(inode), *dst;
+	struct kvm_gmem_pool_carve args;
+	struct file *nfile;
+	int fd, r;
+
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	r = kvm_gmem_pool_carve_check(inode, src, &args);
+	if (r)
+		return r;
+
+	dst = kvm_gmem_pool_create(args.size, src->nid);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	fd = get_unused_fd_flags(0);
+	if (fd < 0) {
+		kvm_gmem_pool_destroy(dst);
+		return fd;
+	}
+	nfile = kvm_gmem_create_file(args.size, (unsigned long)inode->i_private,
+				     dst);
+	if (IS_ERR(nfile)) {
+		put_unused_fd(fd);
+		return PTR_ERR(nfile);
+	}
+
+	r = kvm_gmem_pool_carve_move(inode, src, dst,
+				     args.offset >> (PAGE_SHIFT + src->order));
+	if (r) {
+		fput(nfile);
+		put_unused_fd(fd);
+		return r;
+	}
+	fd_install(fd, nfile);
+	return fd;
 }
 
 /*

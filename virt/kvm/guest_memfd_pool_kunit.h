@@ -53,6 +53,8 @@ struct pool_test_call {
  * @nr_free: number of entries of @freed
  * @nr_populate: number of entries of @populate
  * @nr_zero: number of entries of @zero
+ * @nr_chown: number of ownership changes
+ * @chown_to: the owner of the last one
  * @zero_ret: what the fake range zeroing returns
  * @prepare: recorded prepare calls
  * @invalidate: recorded invalidate calls
@@ -70,6 +72,8 @@ struct pool_test_ctx {
 	int prepare_ret;
 	bool private;
 	int nr_prepare, nr_invalidate, nr_free, nr_populate, nr_zero;
+	int nr_chown;
+	u32 chown_to;
 	int zero_ret;
 	struct pool_test_call prepare[POOL_TEST_MAX_CALLS];
 	struct pool_test_call invalidate[POOL_TEST_MAX_CALLS];
@@ -96,6 +100,15 @@ static int fake_take(struct kvm_gmem_pool *pool, pgoff_t idx)
 	ctx->taken++;
 	pool->chunks[idx] = ctx->next_pfn;
 	ctx->next_pfn += 1UL << pool->order;
+	return 0;
+}
+
+static int fake_chown(unsigned long pfn, u32 from, u32 to)
+{
+	struct pool_test_ctx *ctx = pool_test_ctx();
+
+	ctx->nr_chown++;
+	ctx->chown_to = to;
 	return 0;
 }
 
@@ -186,6 +199,7 @@ static int pool_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, kvm_gmem_pool_take, fake_take);
 	kunit_activate_static_stub(test, kvm_gmem_pool_uncarve, fake_uncarve);
 	kunit_activate_static_stub(test, kvm_gmem_pool_zero, fake_zero);
+	kunit_activate_static_stub(test, kvm_gmem_pool_chown, fake_chown);
 	kunit_activate_static_stub(test, kvm_gmem_pool_arch_prepare,
 				   fake_prepare);
 	kunit_activate_static_stub(test, kvm_gmem_pool_arch_invalidate,
@@ -775,6 +789,86 @@ static void gmem_pool_test_punched_order_1g(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->taken, 0);
 }
 
+/*
+ * A carve moves chunk table entries, prepared bits and punched bitmaps to
+ * the new file and leaves holes; holes stay holes, nothing is freed.
+ */
+static void gmem_pool_test_carve_moves(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	struct kvm_gmem_pool *src = ctx->pool, *dst;
+	kvm_pfn_t pfn;
+	pgoff_t idx;
+
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_fill(src, 0, 3), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES, true, &pfn,
+					       NULL), 0);
+	KUNIT_ASSERT_EQ(test, pool_test_punch(src, 2 * POOL_TEST_PAGES + 5,
+					      2 * POOL_TEST_PAGES + 6), 0);
+	dst = __kvm_gmem_pool_create(3 * POOL_TEST_CHUNK_BYTES, POOL_TEST_NODE,
+				     POOL_TEST_ORDER);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dst);
+
+	mutex_lock(&src->lock);
+	KUNIT_ASSERT_EQ(test, kvm_gmem_pool_carve_reserve(src, dst, 1), 0);
+	for (idx = 1; idx < 4; idx++)
+		kvm_gmem_pool_carve_one(src, dst, 1, idx);
+	mutex_unlock(&src->lock);
+
+	KUNIT_EXPECT_EQ(test, ctx->nr_chown, 2);
+	KUNIT_EXPECT_EQ(test, ctx->chown_to, dst->owner);
+	KUNIT_EXPECT_EQ(test, dst->chunks[0], POOL_TEST_PFN_BASE + POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, dst->chunks[1],
+			POOL_TEST_PFN_BASE + 2 * POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, dst->chunks[2], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_TRUE(test, test_bit(0, dst->prepared));
+	KUNIT_EXPECT_FALSE(test, test_bit(1, src->prepared));
+	KUNIT_EXPECT_NOT_NULL(test, pool_test_punched(dst, 1));
+	KUNIT_EXPECT_NULL(test, pool_test_punched(src, 2));
+	for (idx = 1; idx < 4; idx++)
+		KUNIT_EXPECT_EQ(test, src->chunks[idx], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_EQ(test, src->chunks[0], POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, ctx->nr_free, 0);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 3);
+
+	kvm_gmem_pool_destroy(dst);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+}
+
+/* The range checks of KVM_GMEM_POOL_CARVE, on a four-chunk file. */
+static void gmem_pool_test_carve_check(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	const loff_t c = POOL_TEST_CHUNK_BYTES;
+	const struct kvm_gmem_pool_carve cases[] = {
+		{ .offset = 0, .size = c },
+		{ .offset = 3 * c, .size = c },
+		{ .offset = 0, .size = 4 * c },
+		{ .offset = 0, .size = 0 },
+		{ .offset = PAGE_SIZE, .size = c },
+		{ .offset = 0, .size = c + PAGE_SIZE },
+		{ .offset = 3 * c, .size = 2 * c },
+		{ .offset = 4 * c, .size = c },
+		{ .offset = -c, .size = 2 * c },
+		{ .offset = 0, .size = c, .flags = 1 },
+		{ .offset = 0, .size = c, .reserved[4] = 1 },
+	};
+	const int want[] = { 0, 0, 0, -EINVAL, -EINVAL, -EINVAL, -EINVAL,
+			     -EINVAL, -EINVAL, -EINVAL, -EINVAL };
+	struct inode *inode;
+	int i;
+
+	static_assert(ARRAY_SIZE(cases) == ARRAY_SIZE(want));
+	inode = kunit_kzalloc(test, sizeof(*inode), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	i_size_write(inode, POOL_TEST_SIZE);
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test, kvm_gmem_pool_carve_check(inode,
+								    ctx->pool,
+								    &cases[i]),
+				    want[i], "case %d", i);
+}
+
 static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_prepare_once),
 	KUNIT_CASE(gmem_pool_test_prepare_error),
@@ -791,6 +885,8 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_punch_zero_error),
 	KUNIT_CASE(gmem_pool_test_punched_refault),
 	KUNIT_CASE(gmem_pool_test_punched_order_1g),
+	KUNIT_CASE(gmem_pool_test_carve_moves),
+	KUNIT_CASE(gmem_pool_test_carve_check),
 #ifdef CONFIG_KVM_GENERIC_PRIVATE_MEM
 	KUNIT_CASE(gmem_pool_test_populate),
 	KUNIT_CASE(gmem_pool_test_populate_partial),

@@ -1,0 +1,7 @@
+# Side-car carve-out, boot 2 of 2 (kexec'ed from carve): the source and the carved file come back; the source's guest finds its data with zeroes where it was carved, and a side-car VM bound at the same guest addresses finds the carved data.
+BOOT_CMDLINE=""
+BOOT_KUNIT=""
+CARVE=/kvm/gmem_pool_carve_test
+boot_tests() {
+	t carve-retrieve $CARVE retrieve carve 0xca00
+}
