@@ -724,6 +724,7 @@ void gmem_carveout_free(unsigned long pfn, u32 owner)
 		return;
 	WARN_ON_ONCE(gmem_pool_free_chunk(pool, idx, owner));
 }
+EXPORT_SYMBOL_GPL(gmem_carveout_free);
 
 /**
  * gmem_carveout_chown() - give a chunk in use to another owner
@@ -751,7 +752,6 @@ int gmem_carveout_chown(unsigned long pfn, u32 from, u32 to)
 	return gmem_pool_chown_chunk(pool, idx, from, to);
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_chown);
-EXPORT_SYMBOL_GPL(gmem_carveout_free);
 
 /**
  * gmem_carveout_pfn_in_pool() - whether a pfn belongs to a pool's chunks
