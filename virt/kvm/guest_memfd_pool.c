@@ -556,12 +556,21 @@ struct kvm_gmem_pool *kvm_gmem_pool_create(loff_t size, int nid)
  */
 void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 {
+	unsigned long idx;
+	void *bitmap;
+
 	if (!pool)
 		return;
 
 	kvm_gmem_pool_put_range(pool, 0, pool->nr_chunks);
-	/* Every chunk is gone, and with it every punched bitmap. */
-	WARN_ON_ONCE(!xa_empty(&pool->punched));
+	/*
+	 * Every chunk is gone, and with it every punched bitmap; what may be
+	 * left are slots a failed carve reserved, which hold nothing.
+	 */
+	xa_for_each(&pool->punched, idx, bitmap) {
+		WARN_ON_ONCE(1);
+		kvfree(bitmap);
+	}
 	xa_destroy(&pool->punched);
 	ida_free(&kvm_gmem_pool_owner_ida, pool->owner);
 	kvfree(pool->charged);

@@ -963,7 +963,7 @@ static void check_guest_over_limit(struct __test_metadata *_metadata)
 	EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_MEMORY_FAULT);
 	EXPECT_EQ(vcpu->run->memory_fault.gpa, gpa + chunk_size);
 	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.current", MISC_RES), chunk_size);
-	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", "max"), 2);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", MISC_RES ".max"), 2);
 
 	kvm_vm_free(vm);
 	close(fd);
@@ -1004,7 +1004,7 @@ TEST(misc_cgroup_limit)
 	errno = 0;
 	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 2 * chunk_size), -1);
 	EXPECT_EQ(errno, ENOSPC);
-	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", "max"), 1);
+	EXPECT_EQ(cg_read(CGROUP_TEST, "misc.events", MISC_RES ".max"), 1);
 	/* The limit, not the pool, said no: the pool still has the chunk. */
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
