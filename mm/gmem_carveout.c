@@ -622,23 +622,26 @@ EXPORT_SYMBOL_GPL(gmem_carveout_chunk_left);
 /**
  * gmem_carveout_map() - map pages of one chunk into the kernel
  * @pfn: first pfn of the range
- * @nr_pages: number of pages, not zero
+ * @nr_pages: number of pages, not zero, at most 2 MiB worth
  *
  * Pool memory has no direct map alias and no struct page, so kmap() and
  * __va() cannot reach it; this is the temporary mapping to use instead
  * (SEV writes launch data and flushes caches through it).  The mapping is
  * write-back and carries the direct map's encryption attribute (see
  * gmem_carveout_remap()), so it sees what the zeroing wrote.  A range of
- * 2 MiB that is 2 MiB aligned may be mapped with one PMD entry.  Undo with
- * gmem_carveout_unmap().
+ * 2 MiB that is 2 MiB aligned may be mapped with one PMD entry, never a
+ * larger one: SEV-SNP faults a write through a mapping whose 2 MiB range
+ * holds a guest-private page, so the caller must know what one entry
+ * covers.  Undo with gmem_carveout_unmap().
  *
  * Context: process context, may sleep.
- * Return: the kernel address of @pfn, or NULL if the range is empty, not
- * inside one chunk of an active pool, or cannot be mapped.
+ * Return: the kernel address of @pfn, or NULL if the range is empty, larger
+ * than 2 MiB, not inside one chunk of an active pool, or cannot be mapped.
  */
 void *gmem_carveout_map(unsigned long pfn, unsigned long nr_pages)
 {
-	if (!nr_pages || nr_pages > gmem_carveout_chunk_left(pfn))
+	if (!nr_pages || nr_pages > GMEM_POOL_ZERO_PIECE >> PAGE_SHIFT ||
+	    nr_pages > gmem_carveout_chunk_left(pfn))
 		return NULL;
 	return gmem_carveout_remap(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT);
 }

@@ -16,7 +16,9 @@
  * update inside a 2M entry fails until PSMASH splits it), and record every
  * mapping, cache flush and firmware call, so each case can check the exact
  * sequence.  Fake pfns are never dereferenced, except those that the launch
- * data test maps to real pages of its own.
+ * data test maps to real pages of its own.  One case runs on the real
+ * carveout instead, when the boot has a pool: a borrowed chunk, written and
+ * flushed through real temporary mappings.
  */
 
 #ifndef _SEV_GMEM_POOL_KUNIT_H
@@ -35,6 +37,8 @@
 /* Pages of the fake pool that the launch data test backs with memory. */
 #define SNP_TEST_MEM_PAGES	4
 #define SNP_TEST_MAX_CALLS	8
+/* Owner id of the chunk the real-carveout case borrows ("snpt"). */
+#define SNP_TEST_OWNER		0x736e7074U
 /* Error codes that no real path returns, so a case can tell them apart. */
 #define SNP_TEST_FW_ERR		-EPROTO
 #define SNP_TEST_RMP_ERR	-EFAULT
@@ -711,6 +715,52 @@ static void gmem_pool_sev_test_populate_bad_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_private + ctx->nr_fw, 0);
 }
 
+/*
+ * The real carveout, where the boot has a pool: launch data lands in a pool
+ * page through gmem_carveout_map(), a real clflush through a 2 MiB
+ * temporary mapping keeps it, and the mapping refuses what it must.  Only
+ * the RMP and the firmware are not there.
+ */
+static void gmem_pool_sev_test_real_mapping(struct kunit *test)
+{
+	struct snp_test_ctx *ctx = test->priv;
+	void __user *src = snp_test_user_src(test, 1);
+	unsigned long pfn, chunk;
+	u8 *va;
+	int nid;
+
+	for_each_node(nid)
+		if (gmem_carveout_node_has_pool(nid))
+			break;
+	if (nid >= MAX_NUMNODES)
+		kunit_skip(test, "no gmem pool in this boot");
+	kunit_deactivate_static_stub(test, snp_gmem_pool_left);
+	kunit_deactivate_static_stub(test, snp_gmem_pool_map);
+	kunit_deactivate_static_stub(test, snp_gmem_pool_unmap);
+	kunit_deactivate_static_stub(test, snp_gmem_clflush);
+	if (gmem_carveout_alloc(nid, SNP_TEST_OWNER, &pfn))
+		kunit_skip(test, "no free chunk on node %d", nid);
+
+	chunk = 1UL << gmem_carveout_chunk_order();
+	KUNIT_EXPECT_EQ(test, snp_gmem_pool_left(pfn), chunk);
+	KUNIT_EXPECT_EQ(test, snp_gmem_pool_left(pfn + chunk - 1), 1UL);
+	KUNIT_EXPECT_NULL(test, gmem_carveout_map(pfn + chunk - 1, 2));
+	KUNIT_EXPECT_NULL(test, gmem_carveout_map(pfn, PTRS_PER_PMD + 1));
+	KUNIT_EXPECT_NULL(test, gmem_carveout_map(pfn, 0));
+
+	KUNIT_EXPECT_EQ(test, snp_gmem_copy_in(pfn + 1, src), 0);
+	snp_gmem_flush(pfn, PTRS_PER_PMD);
+	KUNIT_EXPECT_EQ(test, ctx->nr_wbinvd, 0);
+	va = gmem_carveout_map(pfn + 1, 1);
+	KUNIT_EXPECT_NOT_NULL(test, va);
+	if (va) {
+		KUNIT_EXPECT_EQ(test, va[0], 0x40);
+		KUNIT_EXPECT_EQ(test, va[PAGE_SIZE - 1], 0x40);
+		gmem_carveout_unmap(va);
+	}
+	gmem_carveout_free(pfn, SNP_TEST_OWNER);
+}
+
 /* The RMP fault path drops a page reference only for memory that has one. */
 static void gmem_pool_sev_test_no_page_ref(struct kunit *test)
 {
@@ -740,6 +790,7 @@ static struct kunit_case gmem_pool_sev_test_cases[] = {
 	KUNIT_CASE(gmem_pool_sev_test_populate_no_map),
 	KUNIT_CASE(gmem_pool_sev_test_populate_bad_range),
 	KUNIT_CASE(gmem_pool_sev_test_no_page_ref),
+	KUNIT_CASE(gmem_pool_sev_test_real_mapping),
 	{}
 };
 
