@@ -590,6 +590,25 @@ bool gmem_carveout_node_has_pool(int nid)
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_node_has_pool);
 
+/*
+ * A kernel mapping of pool memory, with the attributes the direct map gave
+ * it before activation: write-back, and encrypted when the host encrypts its
+ * memory (SME: pgprot_encrypted() sets the C-bit, a no-op without SME).  The
+ * pool is not System RAM any more, so memremap() would take ioremap_cache(),
+ * which maps it decrypted and ignores MEMREMAP_ENC on that path: what the
+ * kernel writes would not be what a guest (whose NPT entries carry the
+ * C-bit), a VMM (whose user mappings do) or the SEV firmware (given
+ * __sme_set() addresses) reads back.
+ */
+static void *gmem_carveout_remap(phys_addr_t phys, size_t size)
+{
+#ifdef ioremap_encrypted
+	return (void __force *)ioremap_encrypted(phys, size);
+#else
+	return memremap(phys, size, MEMREMAP_WB);
+#endif
+}
+
 /* Zero [@phys, @phys + @len), which lies in one pool, a piece at a time. */
 static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 {
@@ -598,7 +617,7 @@ static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 
 	for (off = 0; off < len; off += piece) {
 		piece = min_t(u64, len - off, GMEM_POOL_ZERO_PIECE);
-		va = memremap(phys + off, piece, MEMREMAP_WB);
+		va = gmem_carveout_remap(phys + off, piece);
 		if (!va)
 			return -ENOMEM;
 		memset(va, 0, piece);
@@ -607,6 +626,70 @@ static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 	}
 	return 0;
 }
+
+/**
+ * gmem_carveout_chunk_left() - pages from a pfn to the end of its chunk
+ * @pfn: page frame number, any value
+ *
+ * Lets a user of pool pfns tell them from memory with a struct page, and
+ * check that a range of them stays inside one chunk.
+ *
+ * Return: the number of pages from @pfn (included) to the end of the chunk
+ * that holds it, at least 1; 0 if @pfn is not in a chunk of an active pool.
+ */
+unsigned long gmem_carveout_chunk_left(unsigned long pfn)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+	u64 chunk, off;
+
+	if (!pool)
+		return 0;
+	chunk = 1ULL << pool->layout.chunk_shift;
+	off = (PFN_PHYS(pfn) - pool->layout.chunk_base) & (chunk - 1);
+	return (chunk - off) >> PAGE_SHIFT;
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_chunk_left);
+
+/**
+ * gmem_carveout_map() - map pages of one chunk into the kernel
+ * @pfn: first pfn of the range
+ * @nr_pages: number of pages, not zero, at most 2 MiB worth
+ *
+ * Pool memory has no direct map alias and no struct page, so kmap() and
+ * __va() cannot reach it; this is the temporary mapping to use instead
+ * (SEV writes launch data and flushes caches through it).  The mapping is
+ * write-back and carries the direct map's encryption attribute (see
+ * gmem_carveout_remap()), so it sees what the zeroing wrote.  A range of
+ * 2 MiB that is 2 MiB aligned may be mapped with one PMD entry, never a
+ * larger one: SEV-SNP faults a write through a mapping whose 2 MiB range
+ * holds a guest-private page, so the caller must know what one entry
+ * covers.  Undo with gmem_carveout_unmap().
+ *
+ * Context: process context, may sleep.
+ * Return: the kernel address of @pfn, or NULL if the range is empty, larger
+ * than 2 MiB, not inside one chunk of an active pool, or cannot be mapped.
+ */
+void *gmem_carveout_map(unsigned long pfn, unsigned long nr_pages)
+{
+	if (!nr_pages || nr_pages > GMEM_POOL_ZERO_PIECE >> PAGE_SHIFT ||
+	    nr_pages > gmem_carveout_chunk_left(pfn))
+		return NULL;
+	return gmem_carveout_remap(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_map);
+
+/**
+ * gmem_carveout_unmap() - undo gmem_carveout_map()
+ * @addr: the address gmem_carveout_map() returned, or NULL
+ *
+ * Context: process context, may sleep.
+ */
+void gmem_carveout_unmap(void *addr)
+{
+	if (addr)
+		memunmap(addr);
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
 
 /**
  * gmem_carveout_zero_range() - fill pages of one chunk with zeroes

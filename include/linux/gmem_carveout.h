@@ -41,6 +41,9 @@ void gmem_carveout_free(unsigned long pfn, u32 owner);
 int gmem_carveout_chown(unsigned long pfn, u32 from, u32 to);
 int gmem_carveout_zero_chunk(unsigned long pfn);
 int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages);
+unsigned long gmem_carveout_chunk_left(unsigned long pfn);
+void *gmem_carveout_map(unsigned long pfn, unsigned long nr_pages);
+void gmem_carveout_unmap(void *addr);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
 bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
@@ -115,6 +118,21 @@ static inline int gmem_carveout_zero_range(unsigned long pfn,
 					   unsigned long nr_pages)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline unsigned long gmem_carveout_chunk_left(unsigned long pfn)
+{
+	return 0;
+}
+
+static inline void *gmem_carveout_map(unsigned long pfn,
+				      unsigned long nr_pages)
+{
+	return NULL;
+}
+
+static inline void gmem_carveout_unmap(void *addr)
+{
 }
 
 static inline bool gmem_carveout_pfn_in_pool(unsigned long pfn)

@@ -418,7 +418,10 @@ static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 }
 
 /**
- * kvm_gmem_pool_cap() - value of KVM_CAP_GUEST_MEMFD_POOL
+ * kvm_gmem_pool_cap() - value of KVM_CAP_GUEST_MEMFD_POOL on /dev/kvm
+ *
+ * On a VM fd the capability is 0 where kvm_gmem_pool_vm_ok() says no, and
+ * this value elsewhere.
  *
  * Return: the chunk size in bytes if at least one node has a pool, else 0.
  */
@@ -433,21 +436,46 @@ int kvm_gmem_pool_cap(void)
 }
 
 /*
- * SEV-SNP's gmem hooks in 6.12 still treat the pfn as memory with a struct
- * page and a direct mapping: sev_gmem_post_populate() uses kmap_local_pfn(),
- * sev_gmem_invalidate() flushes through __va() and sev_handle_rmp_fault()
- * calls put_page().  None of that is valid for pool pfns.
+ * On x86, pool files back the memory of:
+ * - KVM_X86_DEFAULT_VM and KVM_X86_SW_PROTECTED_VM, private or not;
+ * - KVM_X86_SNP_VM: its private memory through guest_memfd (the SEV code
+ *   maps pool pfns temporarily where it needs to write or flush them, and
+ *   takes no page reference on them), its shared memory through
+ *   GUEST_MEMFD_FLAG_POOL_MMAP files.
+ * Not KVM_X86_SEV_VM nor KVM_X86_SEV_ES_VM: they have no private memory,
+ * so no guest_memfd can be bound, and their launch pins guest memory with
+ * pin_user_pages(), which a VM_PFNMAP mapping of a pool file refuses.
  */
+static bool kvm_gmem_pool_vm_type_ok(unsigned long type)
+{
+#ifdef CONFIG_X86
+	switch (type) {
+	case KVM_X86_DEFAULT_VM:
+	case KVM_X86_SW_PROTECTED_VM:
+	case KVM_X86_SNP_VM:
+		return true;
+	default:
+		return false;
+	}
+#else
+	return true;
+#endif
+}
+
 /**
  * kvm_gmem_pool_vm_ok() - whether pool files can back a VM's memory
  * @kvm: the VM
  *
- * Return: false for VM types whose arch hooks need a struct page.
+ * Answers for the VM's type.  A default VM that KVM_SEV_INIT later turns
+ * into an SEV guest keeps its type; its launch fails on pool memory, which
+ * cannot be pinned.
+ *
+ * Return: false for VM types whose memory pool files cannot back.
  */
 bool kvm_gmem_pool_vm_ok(struct kvm *kvm)
 {
 #ifdef CONFIG_X86
-	return kvm->arch.vm_type != KVM_X86_SNP_VM;
+	return kvm_gmem_pool_vm_type_ok(kvm->arch.vm_type);
 #else
 	return true;
 #endif
@@ -465,8 +493,8 @@ bool kvm_gmem_pool_vm_ok(struct kvm *kvm)
  * Return: 0 if a pool file of @size bytes can be backed by @pool_node's
  * pool; -EINVAL if @size is zero, not a multiple of the chunk size or larger
  * than the whole pool, or if @pool_node is not a node with a pool;
- * -EOPNOTSUPP for VM types whose arch hooks cannot handle memory without
- * struct page.
+ * -EOPNOTSUPP for VM types whose memory pool files cannot back
+ * (kvm_gmem_pool_vm_ok()).
  */
 int kvm_gmem_pool_check(struct kvm *kvm, loff_t size, u64 pool_node)
 {

@@ -869,6 +869,42 @@ static void gmem_pool_test_carve_check(struct kunit *test)
 				    want[i], "case %d", i);
 }
 
+#ifdef CONFIG_X86
+/* KVM_CAP_GUEST_MEMFD_POOL and KVM_CREATE_GUEST_MEMFD per VM type. */
+static void gmem_pool_test_vm_types(struct kunit *test)
+{
+	static const struct {
+		unsigned long type;
+		bool ok;
+	} types[] = {
+		{ KVM_X86_DEFAULT_VM, true },
+		{ KVM_X86_SW_PROTECTED_VM, true },
+		{ KVM_X86_SEV_VM, false },
+		{ KVM_X86_SEV_ES_VM, false },
+		{ KVM_X86_SNP_VM, true },
+		{ KVM_X86_SNP_VM + 1, false },
+	};
+	struct pool_test_ctx *ctx = test->priv;
+	int i;
+
+	if (!node_possible(POOL_TEST_NODE))
+		kunit_skip(test, "node %d is not possible", POOL_TEST_NODE);
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		ctx->kvm->arch.vm_type = types[i].type;
+		KUNIT_EXPECT_EQ_MSG(test, kvm_gmem_pool_vm_ok(ctx->kvm),
+				    types[i].ok, "type %lu", types[i].type);
+		KUNIT_EXPECT_EQ_MSG(test, kvm_gmem_pool_check(ctx->kvm,
+							      POOL_TEST_SIZE,
+							      POOL_TEST_NODE),
+				    types[i].ok ? 0 : -EOPNOTSUPP,
+				    "type %lu", types[i].type);
+	}
+	/* A file that belongs to no VM yet is checked when one adopts it. */
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_check(NULL, POOL_TEST_SIZE,
+						  POOL_TEST_NODE), 0);
+}
+#endif
+
 static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_prepare_once),
 	KUNIT_CASE(gmem_pool_test_prepare_error),
@@ -894,6 +930,9 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 #endif
 	KUNIT_CASE(gmem_pool_test_check_args),
 	KUNIT_CASE(gmem_pool_test_owner_ids),
+#ifdef CONFIG_X86
+	KUNIT_CASE(gmem_pool_test_vm_types),
+#endif
 	{}
 };
 

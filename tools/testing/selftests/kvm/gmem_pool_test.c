@@ -67,6 +67,58 @@ TEST(capability)
 	ASSERT_TRUE(chunk_size == SZ_2M || chunk_size == SZ_1G);
 }
 
+/*
+ * On a VM fd the capability answers for the VM's type, and creation agrees
+ * with it.  Types this host cannot create (SEV and SNP under TCG) are left
+ * to the gmem_pool_kvm KUnit suite.
+ */
+TEST(capability_per_vm_type)
+{
+	const struct {
+		unsigned long type;
+		bool pool;
+	} types[] = {
+		{ KVM_X86_DEFAULT_VM, true },
+		{ KVM_X86_SW_PROTECTED_VM, true },
+		{ KVM_X86_SEV_VM, false },
+		{ KVM_X86_SEV_ES_VM, false },
+		{ KVM_X86_SNP_VM, true },
+	};
+	uint64_t supported = kvm_check_cap(KVM_CAP_VM_TYPES);
+	unsigned int i, tested = 0;
+	struct kvm_vm *vm;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		if (!(supported & BIT(types[i].type))) {
+			TH_LOG("VM type %lu: not supported here", types[i].type);
+			continue;
+		}
+		vm = vm_create_barebones_type(types[i].type);
+		EXPECT_EQ(vm_check_cap(vm, KVM_CAP_GUEST_MEMFD_POOL),
+			  types[i].pool ? chunk_size : 0)
+			TH_LOG("VM type %lu", types[i].type);
+		errno = 0;
+		fd = __gmem_pool_create(vm, chunk_size, GUEST_MEMFD_FLAG_POOL,
+					pool_node);
+		if (types[i].pool) {
+			EXPECT_GE(fd, 0) TH_LOG("VM type %lu: errno %d",
+						types[i].type, errno);
+		} else {
+			EXPECT_EQ(fd, -1) TH_LOG("VM type %lu", types[i].type);
+			EXPECT_EQ(errno, EOPNOTSUPP);
+		}
+		if (fd >= 0)
+			close(fd);
+		kvm_vm_free(vm);
+		tested++;
+	}
+	/* The default VM type is always there. */
+	ASSERT_GE(tested, 1);
+	/* /dev/kvm still reports the chunk size. */
+	ASSERT_EQ(kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL), chunk_size);
+}
+
 struct bad_create {
 	const char *name;
 	uint64_t size;
