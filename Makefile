@@ -65,6 +65,7 @@ selftests: headers
 
 initramfs: selftests
 	@$(PROJECT)/scripts/mkinitramfs.sh $(PROJECT) $(TREE) $(INITRD)
+	@$(PROJECT)/scripts/mkinitramfs-qemu.sh $(PROJECT) $(BUILD)
 
 build: initramfs
 
