@@ -5,8 +5,8 @@
 #
 # The initramfs of the boots that run QEMU inside the test VM
 # (BOOT_QEMU=1): an uncompressed cpio with Debian's qemu-system-x86_64, the
-# libraries ldd names for it, the one firmware file the microvm machine
-# needs (qboot.rom), and the L2 guest's own initramfs (busybox and
+# libraries ldd names for it, the firmware the microvm machine loads
+# (qboot.rom, and linuxboot_dma.bin, which it looks for with -kernel), and the L2 guest's own initramfs (busybox and
 # tests/qemu/guest-init) as /qemu/guest.cpio.gz; then the test initramfs
 # appended (cpio archives concatenate, and the kernel unpacks a compressed
 # one after an uncompressed one).  Only these boots pay for QEMU's ~51 MB;
@@ -19,7 +19,7 @@ set -euo pipefail
 PROJECT=$(cd "$1" && pwd)
 BUILD=$(cd "$2" && pwd)
 QEMU=/usr/bin/qemu-system-x86_64
-FIRMWARE=/usr/share/qemu/qboot.rom
+FIRMWARE="/usr/share/qemu/qboot.rom /usr/share/qemu/linuxboot_dma.bin"
 PART=$BUILD/initramfs-qemu.part
 OUT=$BUILD/initramfs-qemu.cpio
 STAGE=$PART.d
@@ -32,7 +32,7 @@ if [ ! -f "$PART" ] || [ "$QEMU" -nt "$PART" ] ||
 	mkdir -p "$STAGE/guest/bin" "$STAGE/guest/proc" "$STAGE/guest/tmp" \
 		"$STAGE/guest/dev" "$STAGE/qemu"
 	# The files at the paths the dynamic loader looks them up by.
-	for f in "$QEMU" "$FIRMWARE" $(ldd "$QEMU" | grep -o '/[^ ]*'); do
+	for f in "$QEMU" $FIRMWARE $(ldd "$QEMU" | grep -o '/[^ ]*'); do
 		install -D -m 755 "$(readlink -f "$f")" "$STAGE$f"
 	done
 	cp /bin/busybox "$STAGE/guest/bin/busybox"

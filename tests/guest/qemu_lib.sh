@@ -20,8 +20,9 @@ fail() {
 	exit 1
 }
 
+# The selftests' library prints its random seed first: skip it.
 now() {
-	"$HELPER" now
+	"$HELPER" now | tail -n 1
 }
 
 # ms FROM TO: milliseconds between two now() readings.
@@ -69,6 +70,13 @@ qemu_start() {
 	exec 5<> "$QDIR/qmp.in" 6<> "$QDIR/qmp.out"
 	qmp_wait '"QMP"' || { cat "$QDIR/qemu.out"; fail "no QMP greeting from QEMU"; }
 	qmp '{"execute":"qmp_capabilities"}' || fail "qmp_capabilities"
+}
+
+# qmp_attach: connect to the QMP of a QEMU that qemu_start started in an
+# earlier script (the session is negotiated already).
+qmp_attach() {
+	QEMU_PID=$(cat "$QDIR/pid")
+	exec 5<> "$QDIR/qmp.in" 6<> "$QDIR/qmp.out"
 }
 
 # qmp_wait PATTERN: read QMP until a line matches PATTERN ($QMP_LINE).

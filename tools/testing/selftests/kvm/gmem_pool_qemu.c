@@ -154,6 +154,15 @@ static uint64_t qemu_size(const char *s)
 	return v;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * (double)MSEC_PER_SEC +
+	       ts.tv_nsec / (double)(NSEC_PER_SEC / MSEC_PER_SEC);
+}
+
 static int refuse(const char *opt, const char *why)
 {
 	fprintf(stderr, "gmem_pool_qemu: refused: %s\n%s", opt, why);
@@ -247,10 +256,14 @@ static void set_shim(void)
 
 static int exec_qemu(int fd, char **argv)
 {
-	TEST_ASSERT(dup2(fd, QEMU_POOL_FD) == QEMU_POOL_FD, "dup2: %s",
-		    strerror(errno));
-	if (fd != QEMU_POOL_FD)
+	/* dup2() onto itself would keep a close-on-exec flag: clear it. */
+	if (fd != QEMU_POOL_FD) {
+		TEST_ASSERT(dup2(fd, QEMU_POOL_FD) == QEMU_POOL_FD, "dup2: %s",
+			    strerror(errno));
 		close(fd);
+	}
+	TEST_ASSERT(!fcntl(QEMU_POOL_FD, F_SETFD, 0), "fcntl: %s",
+		    strerror(errno));
 	set_shim();
 	fflush(stdout);
 	execvp(argv[0], argv);
@@ -302,6 +315,7 @@ static int do_retrieve(char **argv)
 	uint64_t token = strtoull(argv[1], NULL, 0), chunk = pool_chunk();
 	int session, fd, r, i;
 	struct stat st;
+	double t0;
 
 	/* Refuse what needs no file before the session is touched. */
 	for (i = 2; argv[i]; i++) {
@@ -309,6 +323,7 @@ static int do_retrieve(char **argv)
 		if (r)
 			return r;
 	}
+	t0 = now_ms();
 	session = gmem_pool_luo_get_session(argv[0]);
 	fd = gmem_pool_luo_retrieve(session, token);
 	TEST_ASSERT(!fstat(fd, &st), "fstat: %s", strerror(errno));
@@ -319,6 +334,8 @@ static int do_retrieve(char **argv)
 	close(session);
 	printf("gmem_pool_qemu: retrieved token %#lx of session \"%s\" (%ld MiB) as fd %d\n",
 	       token, argv[0], (long)st.st_size >> 20, QEMU_POOL_FD);
+	printf("gmem_pool_qemu: RETRIEVE_SESSION + RETRIEVE_FD + FINISH: %.3f ms\n",
+	       now_ms() - t0);
 	return exec_qemu(fd, argv + 2);
 }
 
@@ -327,14 +344,18 @@ static int do_preserve(char **argv)
 	pid_t pid = strtol(argv[0], NULL, 0);
 	uint64_t token = strtoull(argv[2], NULL, 0);
 	int pidfd, fd, session;
+	double t0 = now_ms(), t1;
 
 	pidfd = syscall(__NR_pidfd_open, pid, 0);
 	TEST_ASSERT(pidfd >= 0, "pidfd_open %d: %s", pid, strerror(errno));
 	fd = syscall(__NR_pidfd_getfd, pidfd, QEMU_POOL_FD, 0);
 	TEST_ASSERT(fd >= 0, "pidfd_getfd %d of %d: %s", QEMU_POOL_FD, pid,
 		    strerror(errno));
+	t1 = now_ms();
 	session = gmem_pool_luo_new_session(argv[1]);
 	gmem_pool_luo_preserve(session, fd, token);
+	printf("gmem_pool_qemu: pidfd_getfd %.3f ms, create session + PRESERVE_FD %.3f ms\n",
+	       t1 - t0, now_ms() - t1);
 	/* The session holds the file; a child holds the session. */
 	gmem_pool_luo_hold(&session, 1);
 	close(session);
