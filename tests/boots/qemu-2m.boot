@@ -1,8 +1,9 @@
 # Debian's QEMU in the test VM runs the test kernel as a guest on pool memory (2 MiB chunks):
 # the guest boots and counts on chunks of node 0; what the VMM side sees of its memory; its
 # chunks come back when QEMU exits; the same with -overcommit mem-lock=on (mlockall) on node 1;
-# the options that would preallocate, pin or O_DIRECT the pool, and a backend that does not
-# fit it, are refused by gmem_pool_qemu before it takes a chunk.
+# prealloc=on takes every chunk of the file before the guest runs; the options that would pin
+# or O_DIRECT the pool, and a backend that does not fit it, are refused by gmem_pool_qemu
+# before it takes a chunk.
 BOOT_CMDLINE="gmem_pool=0:512M,1:512M gmem_pool_chunk=2M"
 BOOT_QEMU=1
 BOOT_KUNIT=""
@@ -14,8 +15,8 @@ boot_tests() {
 	t qemu-stop-2m $Q stop
 	t qemu-mem-lock $Q boot 256 2M 1 -- -overcommit mem-lock=on
 	t qemu-stop-mem-lock $Q stop
-	t qemu-refuse-prealloc $Q refuse prealloc=on ,prealloc=on
-	t qemu-refuse-mem-prealloc $Q refuse -mem-prealloc "" -mem-prealloc
+	t qemu-prealloc $Q prealloc 64
+	t qemu-stop-prealloc $Q stop
 	t qemu-refuse-cache-none $Q refuse cache=none "" -drive $DISK,cache=none
 	t qemu-refuse-aio-native $Q refuse aio=native "" -drive $DISK,aio=native
 	t qemu-refuse-vhost $Q refuse vhost-vsock "" -device vhost-vsock-device,guest-cid=3

@@ -79,10 +79,17 @@ qmp_attach() {
 	exec 5<> "$QDIR/qmp.in" 6<> "$QDIR/qmp.out"
 }
 
-# qmp_wait PATTERN: read QMP until a line matches PATTERN ($QMP_LINE).
+# qmp_wait PATTERN: read QMP until a line matches PATTERN ($QMP_LINE);
+# fails at once if QEMU is gone.
 qmp_wait() {
-	while read -r -t "$QMP_TIMEOUT" QMP_LINE <&6; do
-		case $QMP_LINE in *$1*) return 0 ;; esac
+	local i=0
+	while [ "$i" -lt "$QMP_TIMEOUT" ]; do
+		if read -r -t 1 QMP_LINE <&6; then
+			case $QMP_LINE in *$1*) return 0 ;; esac
+			continue
+		fi
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		i=$((i + 1))
 	done
 	return 1
 }

@@ -14,6 +14,10 @@
 #	(gmem_pool_qemu_test vmm-view)
 #   stop
 #	stop QEMU; every chunk goes back to the pool
+#   prealloc MIB
+#	QEMU, paused before the guest runs (-S), preallocates its backend
+#	(prealloc=on): every chunk of the file is taken at once (left
+#	running, for stop)
 #   refuse OPTION [BACKEND_EXTRA] [QEMU_ARGS...]
 #	the helper refuses QEMU_ARGS (or the backend with BACKEND_EXTRA), with
 #	a message naming OPTION, before it takes a chunk or starts QEMU
@@ -62,6 +66,19 @@ stop)
 	after=$(free_chunks "$node")
 	echo "node $node: $after chunks free after QEMU exited (before it: $before)"
 	[ "$after" -eq "$before" ] || fail "QEMU's chunks did not all come back"
+	;;
+prealloc)
+	MIB=$1 ALIGN=2M node=0
+	chunk_mib=$(($(cat /sys/kernel/mm/gmem_pool/chunk_size) >> 20))
+	before=$(free_chunks "$node")
+	BACKEND_EXTRA=,prealloc=on
+	qemu_start new "$node" "$MIB" -- -S
+	echo "$MIB $node $before" > "$QDIR/boot"
+	qmp '{"execute":"query-status"}' || fail "QEMU does not answer"
+	during=$(free_chunks "$node")
+	echo "node $node: $before chunks free before QEMU, $during with QEMU paused before the guest ran"
+	[ "$((before - during))" -eq "$((MIB / chunk_mib))" ] ||
+		fail "prealloc=on took $((before - during)) chunks, not the file's $((MIB / chunk_mib))"
 	;;
 refuse)
 	opt=$1 BACKEND_EXTRA=${2:-}

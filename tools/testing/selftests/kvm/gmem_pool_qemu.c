@@ -22,9 +22,10 @@
  * QEMU's arguments must map the file with
  *	-object memory-backend-file,id=ID,mem-path=/dev/fd/3,size=MIB,share=on
  * and gmem_pool_qemu_shim.so, preloaded, answers the open() of that path.
- * The arguments are checked first: the options under which QEMU would
- * need struct pages behind guest memory (preallocation, O_DIRECT, vhost)
- * are refused with the reason, before any file is made.
+ * The arguments are checked first: the options under which guest memory
+ * would be pinned or reached by others than QEMU (O_DIRECT disks, vhost)
+ * are refused with the reason, before any file is made.  prealloc=on
+ * works: QEMU touches every page, which takes every chunk of the file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,10 +59,6 @@ struct qemu_refusal {
 	const char *why;
 };
 
-#define WHY_PREALLOC \
-	"QEMU 7.2 preallocates with MADV_POPULATE_WRITE, which needs struct\n" \
-	"pages (EFAULT on a pool mapping).  The pool backs guest memory on first\n" \
-	"touch, and a chunk, once taken, stays until the file is released.\n"
 #define WHY_DIRECT \
 	"O_DIRECT I/O into guest memory pins it with get_user_pages(), which a\n" \
 	"pool mapping refuses (EFAULT: no struct page).  Use cache=writeback.\n"
@@ -70,8 +67,6 @@ struct qemu_refusal {
 	"worker, or another process given the file): not supported here.\n"
 
 static const struct qemu_refusal refusals[] = {
-	{ "prealloc", "on", WHY_PREALLOC },
-	{ "-mem-prealloc", "", WHY_PREALLOC },
 	{ "cache", "none", WHY_DIRECT },
 	{ "cache", "directsync", WHY_DIRECT },
 	{ "cache.direct", "on", WHY_DIRECT },
