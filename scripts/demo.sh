@@ -35,6 +35,7 @@ else
 	why=$(tr -d '\r' < "$LOG" | grep -E '^(FAIL: |GMEMTEST-HOST: )' | head -n 1)
 	[ -n "$why" ] || why=$(tr -d '\r' < "$LOG" | grep '^GMEMTEST: not ok' | head -n 1)
 	[ -n "$why" ] || why="no result from the resumed guest"
+	why=${why#FAIL: }
 	echo "demo: FAIL: $why (log: $LOG)"
 	exit 1
 fi
