@@ -52,7 +52,7 @@ GUEST_APPEND="console=ttyS0 panic=-1 oops=panic kunit.enable=0 quiet"
 # qemu_start HELPER_ARGS... -- EXTRA_QEMU_ARGS...: start QEMU through the
 # helper in the background ($QEMU_PID), connect to QMP.
 qemu_start() {
-	local pre="" args
+	local pre=""
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		pre="$pre $1"
 		shift
@@ -62,7 +62,7 @@ qemu_start() {
 	rm -f "$QDIR/qmp.in" "$QDIR/qmp.out" "$QDIR/serial.log"
 	mkfifo "$QDIR/qmp.in" "$QDIR/qmp.out"
 	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086,SC2046
 	"$HELPER" $pre "$QEMU" $(qemu_args "$MIB" "$ALIGN") \
 		-append "$GUEST_APPEND" "$@" > "$QDIR/qemu.out" 2>&1 &
 	QEMU_PID=$!
