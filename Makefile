@@ -3,7 +3,7 @@
 # gmem-pool: build a 6.12 kernel with the project applied and test it in QEMU.
 #
 #   make check   build everything, run every test, print "N passed, N failed"
-#   make demo    the live update of a running VM, narrated step by step
+#   make demo    the live update of a QEMU guest, narrated step by step
 #   make bench-NAME  run the benchmark scripts/bench-NAME.sh
 #   make patches the project as a git format-patch series in BUILD/patches,
 #                checked with git am onto a clean tree (series/README.md)
@@ -65,6 +65,7 @@ selftests: headers
 
 initramfs: selftests
 	@$(PROJECT)/scripts/mkinitramfs.sh $(PROJECT) $(TREE) $(INITRD)
+	@$(PROJECT)/scripts/mkinitramfs-qemu.sh $(PROJECT) $(BUILD)
 
 build: initramfs
 

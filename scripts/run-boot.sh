@@ -22,6 +22,8 @@ BOOT_CMDLINE=""
 BOOT_KUNIT=""
 BOOT_MEM_PER_NODE=2G
 BOOT_TIMEOUT=1200
+# 1: boot with the initramfs that also holds QEMU (scripts/mkinitramfs-qemu.sh)
+BOOT_QEMU=0
 # shellcheck source=/dev/null
 . "$PLAN"
 
@@ -32,6 +34,9 @@ else
 fi
 per_node_mib=$(numfmt --from=iec "$BOOT_MEM_PER_NODE")
 per_node_mib=$((per_node_mib >> 20))
+
+initrd=$BUILD/initramfs.cpio.gz
+[ "$BOOT_QEMU" = 1 ] && initrd=$BUILD/initramfs-qemu.cpio
 
 mkdir -p "$BUILD/logs"
 if [ "${STREAM:-0}" = 1 ]; then
@@ -49,7 +54,7 @@ timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
 	-display none -monitor none -no-reboot \
 	"${serial[@]}" \
 	-kernel "$BUILD/linux/arch/x86/boot/bzImage" \
-	-initrd "$BUILD/initramfs.cpio.gz" \
+	-initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $kunit gmemtest.boot=$NAME $BOOT_CMDLINE" \
 	< /dev/null | if [ "${STREAM:-0}" = 1 ]; then tee "$LOG"; else cat; fi
 rc=${PIPESTATUS[0]}

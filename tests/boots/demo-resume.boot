@@ -1,6 +1,0 @@
-# The main job (make demo), boot 2 (kexec'ed from demo): retrieve session "demo" and the guest's memory, reattach it, and the guest goes on counting.
-BOOT_CMDLINE=""
-BOOT_KUNIT=""
-boot_tests() {
-	t resume /kvm/gmem_pool_demo resume
-}
