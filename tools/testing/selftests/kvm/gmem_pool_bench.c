@@ -216,13 +216,49 @@ static void *map_shared(uint64_t size, uint64_t align, void **raw)
 	return align_ptr_up(*raw, align);
 }
 
+/*
+ * Bind @fd as @size bytes of private memory at BENCH_GPA, map it 2M in the
+ * guest, pass the guest its range, and map slot 0 up front: only the
+ * measured region may fault after this.  Returns the shared backing to
+ * munmap() (@size + 1 GiB).
+ */
+static void *bench_bind(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int fd,
+			uint64_t size)
+{
+	void *shared, *raw;
+
+	shared = map_shared(size, SZ_1G, &raw);
+	vm_set_user_memory_region2(vm, BENCH_SLOT, KVM_MEM_GUEST_MEMFD,
+				   BENCH_GPA, size, shared, fd, 0);
+	vm_mem_set_private(vm, BENCH_GPA, size);
+	virt_map_level(vm, BENCH_GPA, BENCH_GPA, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 2, BENCH_GPA, size);
+	gmem_pool_prefault_slot0(vcpu);
+	return raw;
+}
+
+/* What the counters gained since @c0. */
+static struct bench_counters counters_since(const struct bench_counters *c0,
+					    struct kvm_vm *vm,
+					    struct kvm_vcpu *vcpu)
+{
+	struct bench_counters c1 = read_counters(vm, vcpu);
+
+	return (struct bench_counters) {
+		.p4k = c1.p4k - c0->p4k,
+		.p2m = c1.p2m - c0->p2m,
+		.p1g = c1.p1g - c0->p1g,
+		.faults = c1.faults - c0->faults,
+	};
+}
+
 static void bench_one(struct bench_result *r, bool pool, int nid)
 {
-	struct bench_counters c0, c1;
+	struct bench_counters c0, d;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	void *shared, *raw;
 	uint64_t t0;
+	void *raw;
 	int fd;
 
 	vm = gmem_pool_create_private_vm(&vcpu, guest_touch);
@@ -233,27 +269,18 @@ static void bench_one(struct bench_result *r, bool pool, int nid)
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
 		    "fallocate: %s", strerror(errno));
 	r->fallocate_ns = now_ns() - t0;
-
-	shared = map_shared(r->size, SZ_1G, &raw);
-	vm_set_user_memory_region2(vm, BENCH_SLOT, KVM_MEM_GUEST_MEMFD,
-				   BENCH_GPA, r->size, shared, fd, 0);
-	vm_mem_set_private(vm, BENCH_GPA, r->size);
-	virt_map_level(vm, BENCH_GPA, BENCH_GPA, r->size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, BENCH_GPA, r->size);
-
-	/* Map slot 0 up front: only the measured region may fault below. */
-	gmem_pool_prefault_slot0(vcpu);
+	raw = bench_bind(vm, vcpu, fd, r->size);
 
 	c0 = read_counters(vm, vcpu);
 	t0 = now_ns();
 	run_guest(vcpu);
 	r->touch_ns = now_ns() - t0;
-	c1 = read_counters(vm, vcpu);
+	d = counters_since(&c0, vm, vcpu);
 
-	r->p4k = c1.p4k - c0.p4k;
-	r->p2m = c1.p2m - c0.p2m;
-	r->p1g = c1.p1g - c0.p1g;
-	r->faults = c1.faults - c0.faults;
+	r->p4k = d.p4k;
+	r->p2m = d.p2m;
+	r->p1g = d.p1g;
+	r->faults = d.faults;
 	r->at_chunk_pct = at_chunk_pct(r);
 
 	kvm_vm_free(vm);
@@ -313,11 +340,11 @@ static uint64_t convert_run(struct kvm_vcpu *vcpu, int fd)
 
 static void bench_convert(struct convert_result *r, bool pool, int nid)
 {
-	struct bench_counters c0, c1;
+	struct bench_counters c0;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	void *shared, *raw;
 	uint64_t t0;
+	void *raw;
 	int fd;
 
 	vm = gmem_pool_create_private_vm(&vcpu, guest_convert);
@@ -326,20 +353,11 @@ static void bench_convert(struct convert_result *r, bool pool, int nid)
 			      pool ? nid : 0);
 	TEST_ASSERT(!fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, r->size),
 		    "fallocate: %s", strerror(errno));
-	shared = map_shared(r->size, SZ_1G, &raw);
-	vm_set_user_memory_region2(vm, BENCH_SLOT, KVM_MEM_GUEST_MEMFD,
-				   BENCH_GPA, r->size, shared, fd, 0);
-	vm_mem_set_private(vm, BENCH_GPA, r->size);
-	virt_map_level(vm, BENCH_GPA, BENCH_GPA, r->size, PG_LEVEL_2M);
-	vcpu_args_set(vcpu, 2, BENCH_GPA, r->size);
-	gmem_pool_prefault_slot0(vcpu);
+	raw = bench_bind(vm, vcpu, fd, r->size);
 
 	c0 = read_counters(vm, vcpu);
 	TEST_ASSERT_EQ(convert_run(vcpu, fd), BENCH_TOUCHED);
-	c1 = read_counters(vm, vcpu);
-	r->before = (struct bench_counters) {
-		c1.p4k - c0.p4k, c1.p2m - c0.p2m, c1.p1g - c0.p1g,
-	};
+	r->before = counters_since(&c0, vm, vcpu);
 
 	t0 = now_ns();
 	TEST_ASSERT_EQ(convert_run(vcpu, fd), BENCH_CONVERTED);
@@ -347,10 +365,7 @@ static void bench_convert(struct convert_result *r, bool pool, int nid)
 	r->convert_ns = (now_ns() - t0) / r->conversions;
 
 	TEST_ASSERT_EQ(convert_run(vcpu, fd), 0);
-	c1 = read_counters(vm, vcpu);
-	r->after = (struct bench_counters) {
-		c1.p4k - c0.p4k, c1.p2m - c0.p2m, c1.p1g - c0.p1g,
-	};
+	r->after = counters_since(&c0, vm, vcpu);
 
 	kvm_vm_free(vm);
 	close(fd);
@@ -476,7 +491,7 @@ static void default_unmap(struct default_mem *m, enum default_backing b)
 static bool bench_default(struct default_result *r, enum default_backing b,
 			  uint64_t size, int nid)
 {
-	struct bench_counters c0, c1;
+	struct bench_counters c0;
 	struct default_mem m;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
@@ -494,11 +509,7 @@ static bool bench_default(struct default_result *r, enum default_backing b,
 
 	c0 = read_counters(vm, vcpu);
 	run_guest(vcpu);
-	c1 = read_counters(vm, vcpu);
-	r->c.p4k = c1.p4k - c0.p4k;
-	r->c.p2m = c1.p2m - c0.p2m;
-	r->c.p1g = c1.p1g - c0.p1g;
-	r->c.faults = c1.faults - c0.faults;
+	r->c = counters_since(&c0, vm, vcpu);
 	TEST_ASSERT(gmem_pool_host_levels(m.mem, size, r->host),
 		    "cannot read the host page tables (CONFIG_PTDUMP_DEBUGFS)");
 	r->ran = true;

@@ -143,26 +143,6 @@ static int carve(int fd, uint64_t offset, uint64_t size)
 	return nfd;
 }
 
-static void run_to(struct kvm_vcpu *vcpu, uint64_t stage)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_SYNC:
-		TEST_ASSERT_EQ(uc.args[1], stage);
-		break;
-	case UCALL_DONE:
-		TEST_ASSERT_EQ(stage, 0);
-		break;
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-}
-
 /*
  * A SW-protected VM running @guest with *@fd as private memory at
  * [@gpa, @gpa + @size), file offset 0 there; a negative *@fd gets a new
@@ -205,8 +185,8 @@ static void run_sidecar(int nfd)
 
 	vm = carve_vm(&vcpu, guest_sidecar, &nfd,
 		      CARVE_GPA + CARVE_FIRST * chunk, CARVE_NR * chunk);
-	run_to(vcpu, CARVE_CHECKED);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, CARVE_CHECKED);
+	gmem_pool_run_to(vcpu, 0);
 	kvm_vm_free(vm);
 }
 
@@ -231,7 +211,7 @@ TEST(carve_paused)
 	if (!carve_supported())
 		SKIP(return, "needs SW-protected VMs and six free chunks");
 	vm = carve_vm(&vcpu, guest_source, &fd, CARVE_GPA, CARVE_CHUNKS * chunk);
-	run_to(vcpu, CARVE_FILLED);
+	gmem_pool_run_to(vcpu, CARVE_FILLED);
 	ASSERT_EQ(gmem_pool_free_chunks(node), before - (CARVE_CHUNKS - 1));
 
 	nfd = carve(fd, CARVE_FIRST * chunk, CARVE_NR * chunk);
@@ -242,9 +222,9 @@ TEST(carve_paused)
 	run_sidecar(nfd);
 	/* The side-car's hole took a chunk; the source's range is now holes. */
 	EXPECT_EQ(gmem_pool_free_chunks(node), before - CARVE_CHUNKS);
-	run_to(vcpu, CARVE_CHECKED);
+	gmem_pool_run_to(vcpu, CARVE_CHECKED);
 	EXPECT_EQ(gmem_pool_free_chunks(node), before - CARVE_CHUNKS - CARVE_NR);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, 0);
 
 	kvm_vm_free(vm);
 	close(fd);
@@ -260,7 +240,7 @@ static void *busy_run(void *arg)
 {
 	struct busy_vcpu *b = arg;
 
-	run_to(b->vcpu, 0);
+	gmem_pool_run_to(b->vcpu, 0);
 	return NULL;
 }
 
@@ -276,7 +256,7 @@ TEST(carve_running)
 	if (!carve_supported())
 		SKIP(return, "needs SW-protected VMs and six free chunks");
 	vm = carve_vm(&b.vcpu, guest_busy, &fd, CARVE_GPA, CARVE_CHUNKS * chunk);
-	run_to(b.vcpu, CARVE_FILLED);
+	gmem_pool_run_to(b.vcpu, CARVE_FILLED);
 
 	ASSERT_EQ(pthread_create(&thread, NULL, busy_run, &b), 0);
 	nfd[0] = carve(fd, chunk, chunk);
@@ -399,7 +379,7 @@ static int do_preserve(char **argv)
 	int fd = -1, nfd, session;
 
 	vm = carve_vm(&vcpu, guest_source, &fd, CARVE_GPA, CARVE_CHUNKS * chunk);
-	run_to(vcpu, CARVE_FILLED);
+	gmem_pool_run_to(vcpu, CARVE_FILLED);
 	nfd = carve(fd, CARVE_FIRST * chunk, CARVE_NR * chunk);
 	printf("ok: chunks %d-%d carved from a running guest's file\n",
 	       CARVE_FIRST, CARVE_FIRST + CARVE_NR - 1);
@@ -436,7 +416,7 @@ static int do_retrieve(char **argv)
 
 	vm = carve_vm(&vcpu, guest_check_source, &fd, CARVE_GPA,
 		      CARVE_CHUNKS * chunk);
-	run_to(vcpu, CARVE_CHECKED);
+	gmem_pool_run_to(vcpu, CARVE_CHECKED);
 	kvm_vm_free(vm);
 	printf("ok: the source came back with its data and the carved holes\n");
 	run_sidecar(nfd);

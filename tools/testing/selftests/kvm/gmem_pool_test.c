@@ -428,26 +428,6 @@ static void guest_code(uint64_t gpa, uint64_t size)
 	GUEST_DONE();
 }
 
-static void run_to(struct kvm_vcpu *vcpu, uint64_t stage)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_SYNC:
-		TEST_ASSERT_EQ(uc.args[1], stage);
-		break;
-	case UCALL_DONE:
-		TEST_ASSERT_EQ(stage, 0);
-		break;
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-}
-
 struct stats {
 	uint64_t p4k, p2m, p1g;
 };
@@ -474,7 +454,7 @@ static void fill_and_measure(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	vcpu_args_set(vcpu, 2, gpa, size);
 	gmem_pool_prefault_slot0(vcpu);
 	*before = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
+	gmem_pool_run_to(vcpu, STAGE_FILLED);
 	*after = read_stats(vm);
 }
 
@@ -486,6 +466,27 @@ static void check_chunk_entries(struct __test_metadata *_metadata,
 	EXPECT_EQ(s1->p4k, s0->p4k);
 	EXPECT_EQ(chunk_size == SZ_1G ? s1->p1g - s0->p1g : s1->p2m - s0->p2m,
 		  nr);
+}
+
+/*
+ * Bind @fd as @size bytes of private memory at @gpa in slot POOL_DATA_SLOT,
+ * its shared half backed by anonymous memory aligned like the gpa so that
+ * large pages are allowed.  Returns the mapping to munmap(), @size plus a
+ * chunk long; *@shared is its aligned start.
+ */
+static uint8_t *bind_private(struct kvm_vm *vm, int fd, uint64_t gpa,
+			     uint64_t size, uint64_t **shared)
+{
+	uint8_t *raw;
+
+	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(raw != MAP_FAILED, "mmap: %s", strerror(errno));
+	*shared = (uint64_t *)align_ptr_up(raw, chunk_size);
+	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
+				   size, *shared, fd, 0);
+	vm_mem_set_private(vm, gpa, size);
+	return raw;
 }
 
 /*
@@ -511,15 +512,7 @@ TEST(private_memory_guest)
 
 	vm = gmem_pool_create_private_vm(&vcpu, guest_code);
 	fd = pool_create(vm, size);
-
-	/* Shared backing aligned like the gpa, so large pages are allowed. */
-	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ASSERT_NE(raw, MAP_FAILED);
-	shared = (uint64_t *)align_ptr_up(raw, chunk_size);
-	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
-				   size, shared, fd, 0);
-	vm_mem_set_private(vm, gpa, size);
+	raw = bind_private(vm, fd, gpa, size, &shared);
 	fill_and_measure(vm, vcpu, gpa, size, &s0, &s1);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 	TH_LOG("chunk %lu KiB: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
@@ -529,15 +522,15 @@ TEST(private_memory_guest)
 
 	vm_mem_set_shared(vm, gpa, getpagesize());
 	shared[0] = PATTERN_HOST;
-	run_to(vcpu, STAGE_SHARED_WRITTEN);
+	gmem_pool_run_to(vcpu, STAGE_SHARED_WRITTEN);
 	EXPECT_EQ(shared[0], PATTERN_GUEST);
 	vm_mem_set_private(vm, gpa, getpagesize());
-	run_to(vcpu, STAGE_PRIVATE_AGAIN);
+	gmem_pool_run_to(vcpu, STAGE_PRIVATE_AGAIN);
 
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
 			    size), 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 
 	kvm_vm_free(vm);
@@ -610,18 +603,12 @@ TEST(sub_chunk_conversion)
 
 	vm = gmem_pool_create_private_vm(&vcpu, guest_convert_code);
 	fd = pool_create(vm, size);
-	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ASSERT_NE(raw, MAP_FAILED);
-	shared = (uint64_t *)align_ptr_up(raw, chunk_size);
-	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
-				   size, shared, fd, 0);
-	vm_mem_set_private(vm, gpa, size);
+	raw = bind_private(vm, fd, gpa, size, &shared);
 	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
 	vcpu_args_set(vcpu, 3, gpa, size, conv);
 	gmem_pool_prefault_slot0(vcpu);
 	s0 = read_stats(vm);
-	run_to(vcpu, STAGE_FILLED);
+	gmem_pool_run_to(vcpu, STAGE_FILLED);
 	ASSERT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 
 	vm_mem_set_shared(vm, gpa + conv, PAGE_SIZE);
@@ -629,7 +616,7 @@ TEST(sub_chunk_conversion)
 			    conv, PAGE_SIZE), 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 	shared[conv / 8] = PATTERN_HOST;
-	run_to(vcpu, STAGE_SHARED_WRITTEN);
+	gmem_pool_run_to(vcpu, STAGE_SHARED_WRITTEN);
 	s1 = read_stats(vm);
 	TH_LOG("4K conversion: pages_4k +%lu, pages_2m +%lu, pages_1g +%lu",
 	       s1.p4k - s0.p4k, s1.p2m - s0.p2m, s1.p1g - s0.p1g);
@@ -639,10 +626,10 @@ TEST(sub_chunk_conversion)
 	EXPECT_EQ(s1.p1g, s0.p1g);
 
 	vm_mem_set_private(vm, gpa + conv, PAGE_SIZE);
-	run_to(vcpu, STAGE_PRIVATE_AGAIN);
+	gmem_pool_run_to(vcpu, STAGE_PRIVATE_AGAIN);
 	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
 			    conv, PAGE_SIZE), 0);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - nr);
 
 	kvm_vm_free(vm);
@@ -871,7 +858,7 @@ TEST(mmap_default_vm)
 	/* Only where the pool has room for both files (not on 1G nodes). */
 	if (before >= 2 * (long)nr)
 		other = take_and_scribble(vm, size);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, 0);
 	for (off = 0; off < size; off += PAGE_SIZE)
 		ASSERT_EQ(mem[off / 8], 0) TH_LOG("offset %#lx", off);
 
@@ -924,7 +911,7 @@ TEST(mmap_punch_empty_pool)
 	close(other);
 	EXPECT_FALSE(gmem_pool_read_sigbus(mem, &val));
 	EXPECT_EQ(val, 0);
-	run_to(vcpu, 0);
+	gmem_pool_run_to(vcpu, 0);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
 
 	kvm_vm_free(vm);
@@ -989,7 +976,7 @@ static void guest_touch_two(uint64_t gpa, uint64_t stride)
  */
 static void check_guest_over_limit(struct __test_metadata *_metadata)
 {
-	uint64_t gpa = POOL_DATA_GPA;
+	uint64_t gpa = POOL_DATA_GPA, *shared;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint8_t *raw;
@@ -999,13 +986,7 @@ static void check_guest_over_limit(struct __test_metadata *_metadata)
 		return;
 	vm = gmem_pool_create_private_vm(&vcpu, guest_touch_two);
 	fd = pool_create(vm, 2 * chunk_size);
-	raw = mmap(NULL, 3 * chunk_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ASSERT_NE(raw, MAP_FAILED);
-	vm_set_user_memory_region2(vm, POOL_DATA_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
-				   2 * chunk_size,
-				   align_ptr_up(raw, chunk_size), fd, 0);
-	vm_mem_set_private(vm, gpa, 2 * chunk_size);
+	raw = bind_private(vm, fd, gpa, 2 * chunk_size, &shared);
 	virt_map_level(vm, gpa, gpa, 2 * chunk_size, PG_LEVEL_4K);
 	vcpu_args_set(vcpu, 2, gpa, chunk_size);
 

@@ -44,6 +44,7 @@ void *gmem_pool_map(int fd, uint64_t size);
 struct kvm_vm *gmem_pool_create_private_vm(struct kvm_vcpu **vcpu,
 					   void *guest_code);
 void gmem_pool_prefault_slot0(struct kvm_vcpu *vcpu);
+void gmem_pool_run_to(struct kvm_vcpu *vcpu, uint64_t stage);
 
 void gmem_pool_read_line(const char *path, char *buf, size_t len);
 bool gmem_pool_read_sigbus(const uint64_t *p, uint64_t *val);

@@ -21,6 +21,7 @@
 #include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "test_util.h"
+#include "ucall_common.h"
 
 #define PTDUMP_FILE	"/sys/kernel/debug/page_tables/current_kernel"
 /* gmem_pool_luo_hold() closes the descriptors below this. */
@@ -222,6 +223,33 @@ struct kvm_vm *gmem_pool_create_private_vm(struct kvm_vcpu **vcpu,
 	};
 
 	return __vm_create_shape_with_one_vcpu(shape, vcpu, 0, guest_code);
+}
+
+/**
+ * gmem_pool_run_to() - Run a vCPU to its next ucall and check it.
+ * @vcpu: the vCPU.
+ * @stage: the GUEST_SYNC() stage the guest must reach, or 0 for GUEST_DONE().
+ *
+ * Fails the test on a guest assertion, another ucall or another stage.
+ */
+void gmem_pool_run_to(struct kvm_vcpu *vcpu, uint64_t stage)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_SYNC:
+		TEST_ASSERT_EQ(uc.args[1], stage);
+		break;
+	case UCALL_DONE:
+		TEST_ASSERT_EQ(stage, 0);
+		break;
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
 }
 
 /**
