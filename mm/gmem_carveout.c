@@ -23,6 +23,7 @@
 
 #define pr_fmt(fmt) "gmem_pool: " fmt
 
+#include <linux/bitmap.h>
 #include <linux/cache.h>
 #include <linux/gmem_carveout.h>
 #include <linux/init.h>
@@ -397,12 +398,16 @@ static int __init gmem_carveout_activate_one(int nid)
 	void *meta;
 	int ret;
 
+	/* Before anything else, so that failing here leaves the RAM as it is. */
+	pool->poisoned = bitmap_zalloc(l->nchunks, GFP_KERNEL);
+	if (!pool->poisoned)
+		return -ENOMEM;
 	ret = gmem_carveout_unmap_direct(l);
 	if (ret)
-		return ret;
+		goto free_poisoned;
 	ret = gmem_carveout_add_resource(pool);
 	if (ret)
-		return ret;
+		goto free_poisoned;
 	ret = gmem_carveout_reserve_memtype(l);
 	if (ret)
 		goto release_resource;
@@ -425,6 +430,9 @@ free_memtype:
 	memtype_free(l->base, l->base + l->size);
 release_resource:
 	release_resource(&pool->res);
+free_poisoned:
+	bitmap_free(pool->poisoned);
+	pool->poisoned = NULL;
 	return ret;
 }
 
@@ -519,8 +527,13 @@ void gmem_carveout_stop_alloc(void)
 	}
 }
 
-/* The active pool whose chunks contain @pfn, or NULL. */
-static struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn)
+/**
+ * gmem_carveout_pool_of() - the active pool whose chunks contain a pfn
+ * @pfn: page frame number, any value
+ *
+ * Return: the pool, or NULL if @pfn is in no chunk of an active pool.
+ */
+struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn)
 {
 	phys_addr_t phys = PFN_PHYS(pfn);
 	int nid;
@@ -667,12 +680,14 @@ EXPORT_SYMBOL_GPL(gmem_carveout_chunk_left);
  *
  * Context: process context, may sleep.
  * Return: the kernel address of @pfn, or NULL if the range is empty, larger
- * than 2 MiB, not inside one chunk of an active pool, or cannot be mapped.
+ * than 2 MiB, not inside one chunk of an active pool, in a retired chunk
+ * (gmem_carveout_memory_failure()), or cannot be mapped.
  */
 void *gmem_carveout_map(unsigned long pfn, unsigned long nr_pages)
 {
 	if (!nr_pages || nr_pages > GMEM_POOL_ZERO_PIECE >> PAGE_SHIFT ||
-	    nr_pages > gmem_carveout_chunk_left(pfn))
+	    nr_pages > gmem_carveout_chunk_left(pfn) ||
+	    gmem_carveout_pfn_poisoned(pfn))
 		return NULL;
 	return gmem_carveout_remap(PFN_PHYS(pfn), nr_pages << PAGE_SHIFT);
 }
@@ -702,7 +717,8 @@ EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if the range is empty or not inside one chunk of an
- * active pool, -ENOMEM if no temporary mapping could be made.
+ * active pool, -EHWPOISON if the chunk was retired (its memory is never
+ * touched again), -ENOMEM if no temporary mapping could be made.
  */
 int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages)
 {
@@ -716,6 +732,8 @@ int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages)
 	off = (phys - pool->layout.chunk_base) & (chunk - 1);
 	if (nr_pages > (chunk - off) >> PAGE_SHIFT)
 		return -EINVAL;
+	if (gmem_pool_chunk_poisoned(pool, gmem_pool_chunk_idx(pool, pfn)))
+		return -EHWPOISON;
 	return gmem_carveout_zero(phys, (u64)nr_pages << PAGE_SHIFT);
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
@@ -729,7 +747,8 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,
- * -ENOMEM if no temporary mapping could be made.
+ * -EHWPOISON if the chunk was retired, -ENOMEM if no temporary mapping
+ * could be made.
  */
 int gmem_carveout_zero_chunk(unsigned long pfn)
 {
@@ -742,6 +761,8 @@ int gmem_carveout_zero_chunk(unsigned long pfn)
 	chunk = 1ULL << pool->layout.chunk_shift;
 	if (!IS_ALIGNED(phys - pool->layout.chunk_base, chunk))
 		return -EINVAL;
+	if (gmem_pool_chunk_poisoned(pool, gmem_pool_chunk_idx(pool, pfn)))
+		return -EHWPOISON;
 	return gmem_carveout_zero(phys, chunk);
 }
 EXPORT_SYMBOL_GPL(gmem_carveout_zero_chunk);
@@ -753,7 +774,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_chunk);
  * @pfn: first pfn of the chunk; the chunk spans
  *	1 << gmem_carveout_chunk_order() pages
  *
- * The lowest free chunk is taken and zeroed before it is returned.
+ * The lowest free chunk is taken and zeroed before it is returned.  A chunk
+ * that memory_failure() retires before it is zeroed is never returned:
+ * the next free one is taken instead.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @nid has no pool or @owner is
@@ -769,16 +792,19 @@ int gmem_carveout_alloc(int nid, u32 owner, unsigned long *pfn)
 
 	if (!pool)
 		return -EINVAL;
-	ret = gmem_pool_alloc_chunk(pool, owner, &idx);
+	do {
+		ret = gmem_pool_alloc_chunk(pool, owner, &idx);
+		if (ret)
+			return ret;
+
+		first = gmem_pool_chunk_pfn(pool, idx);
+		ret = gmem_carveout_zero_chunk(first);
+		if (ret)
+			/* A retired chunk passes to GMEM_CHUNK_OWNER_POISONED. */
+			gmem_pool_free_chunk(pool, idx, owner);
+	} while (ret == -EHWPOISON);
 	if (ret)
 		return ret;
-
-	first = gmem_pool_chunk_pfn(pool, idx);
-	ret = gmem_carveout_zero_chunk(first);
-	if (ret) {
-		gmem_pool_free_chunk(pool, idx, owner);
-		return ret;
-	}
 	*pfn = first;
 	return 0;
 }

@@ -110,12 +110,20 @@ struct gmem_pool_layout {
  *	set once at activation, before any user can look
  * @stopped: no chunk may be allocated any more (a kexec is under way);
  *	written and read under @lock
- * @lock: protects @hdr->nfree, @bitmap, @owners and @stopped; it is only taken in
- *	process context and is never held while a chunk is zeroed or a
- *	caller's callback runs
+ * @lock: protects @hdr->nfree, @bitmap, @owners, @stopped, @poisoned and
+ *	@nr_poisoned; it is only taken in process context and is never held
+ *	while a chunk is zeroed or a caller's callback runs
  * @hdr: persistent header (mapped metadata area)
  * @bitmap: free bitmap inside the metadata area, bit set = chunk in use
  * @owners: owner id of each chunk, %GMEM_CHUNK_OWNER_NONE when free
+ * @poisoned: bit per chunk, set when memory_failure() retired the chunk
+ *	(or the hand-over said the previous kernel had); never cleared.  A
+ *	retired chunk is in use for as long as the pool lives: by the file
+ *	that held it until that file lets it go, then by
+ *	%GMEM_CHUNK_OWNER_POISONED.  Kernel memory, not part of the
+ *	persistent metadata, so that the layout does not change; NULL in
+ *	pools that KUnit lays out without one
+ * @nr_poisoned: number of bits set in @poisoned
  * @res: the pool's /proc/iomem entry, inserted at activation
  * @res_name: name of @res
  */
@@ -124,11 +132,13 @@ struct gmem_pool {
 	int nid;
 	bool active;
 	bool stopped;
-	/* Protects the free count, @bitmap, @owners and @stopped: see above. */
+	/* Protects the free count, @bitmap, @owners, @stopped, @poisoned. */
 	spinlock_t lock;
 	struct gmem_pool_header *hdr;
 	unsigned long *bitmap;
 	u32 *owners;
+	unsigned long *poisoned;
+	unsigned long nr_poisoned;
 	struct resource res;
 	char res_name[GMEM_POOL_RES_NAME_LEN];
 };
@@ -180,6 +190,12 @@ int gmem_pool_chown_chunk(struct gmem_pool *pool, unsigned long idx,
 			  u32 from, u32 to);
 int gmem_pool_for_each(struct gmem_pool *pool, u32 owner, gmem_chunk_fn fn,
 		       void *arg);
+int gmem_pool_poison_chunk(struct gmem_pool *pool, unsigned long idx,
+			   u32 *owner);
+bool gmem_pool_chunk_poisoned(struct gmem_pool *pool, unsigned long idx);
+unsigned long gmem_pool_nr_poisoned(struct gmem_pool *pool);
+int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
+				void *arg);
 
 static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 						unsigned long idx)
@@ -188,8 +204,16 @@ static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 	       (idx << (pool->layout.chunk_shift - PAGE_SHIFT));
 }
 
+static inline unsigned long gmem_pool_chunk_idx(const struct gmem_pool *pool,
+						unsigned long pfn)
+{
+	return (PFN_PHYS(pfn) - pool->layout.chunk_base) >>
+	       pool->layout.chunk_shift;
+}
+
 /* gmem_carveout.c */
 struct gmem_pool *gmem_pool_get(int nid);
+struct gmem_pool *gmem_carveout_pool_of(unsigned long pfn);
 struct gmem_pool *gmem_pool_next(const struct gmem_pool *pool);
 
 struct gmem_pool *gmem_carveout_record_pool(void);

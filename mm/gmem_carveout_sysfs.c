@@ -82,12 +82,23 @@ static ssize_t metadata_bytes_show(struct kobject *kobj,
 }
 GMEM_POOL_ATTR_RO(metadata_bytes);
 
+/* Chunks memory_failure() retired; they count as used in free_chunks. */
+static ssize_t poisoned_chunks_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	struct gmem_pool *pool = gmem_pool_from_kobj(kobj);
+
+	return sysfs_emit(buf, "%lu\n", gmem_pool_nr_poisoned(pool));
+}
+GMEM_POOL_ATTR_RO(poisoned_chunks);
+
 static struct attribute *gmem_pool_node_attrs[] = {
 	&base_attr.attr,
 	&size_attr.attr,
 	&total_chunks_attr.attr,
 	&free_chunks_attr.attr,
 	&metadata_bytes_attr.attr,
+	&poisoned_chunks_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(gmem_pool_node);

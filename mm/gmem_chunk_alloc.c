@@ -22,7 +22,12 @@
  * code on a kmalloc'd buffer and made-up physical addresses.
  *
  * Locking: pool->lock (a spinlock, process context only) protects the
- * bitmap, the owners and the free count; it is a leaf lock.
+ * bitmap, the owners, the free count and the poisoned bitmap; it is a leaf
+ * lock.
+ *
+ * A poisoned chunk (gmem_pool_poison_chunk()) stays in use for the life of
+ * the pool: a free one is taken by %GMEM_CHUNK_OWNER_POISONED at once, a
+ * used one when its owner frees it.  So the allocator never sees it.
  */
 
 #define pr_fmt(fmt) "gmem_pool: " fmt
@@ -134,7 +139,8 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_layout);
  * @pool: the pool, with @pool->layout and @pool->nid set
  * @meta: kernel mapping of the metadata area, @pool->layout.meta_bytes long
  *
- * Must run before @pool is visible to any other thread.
+ * Clears @pool->poisoned too, if the caller gave the pool one.  Must run
+ * before @pool is visible to any other thread.
  */
 void gmem_pool_init_meta(struct gmem_pool *pool, void *meta)
 {
@@ -160,6 +166,9 @@ void gmem_pool_init_meta(struct gmem_pool *pool, void *meta)
 	hdr->nfree = l->nchunks;
 	bitmap_zero(pool->bitmap, l->nchunks);
 	memset(pool->owners, 0, l->nchunks * sizeof(u32));
+	if (pool->poisoned)
+		bitmap_zero(pool->poisoned, l->nchunks);
+	pool->nr_poisoned = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_init_meta);
 
@@ -210,7 +219,8 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_alloc_chunk);
  * @owner: owner id the chunk was allocated with
  *
  * A chunk that is free or held by another owner is left alone: the caller
- * decides how loudly to complain.
+ * decides how loudly to complain.  A poisoned chunk does not become free:
+ * it passes to %GMEM_CHUNK_OWNER_POISONED.
  *
  * Return: 0, or -EINVAL if @idx is out of range, free, or not @owner's.
  */
@@ -224,9 +234,13 @@ int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
 
 	spin_lock(&pool->lock);
 	if (test_bit(idx, pool->bitmap) && pool->owners[idx] == owner) {
-		__clear_bit(idx, pool->bitmap);
-		pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
-		pool->hdr->nfree++;
+		if (pool->poisoned && test_bit(idx, pool->poisoned)) {
+			pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
+		} else {
+			__clear_bit(idx, pool->bitmap);
+			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
+			pool->hdr->nfree++;
+		}
 		ret = 0;
 	}
 	spin_unlock(&pool->lock);
@@ -374,3 +388,117 @@ int gmem_pool_for_each(struct gmem_pool *pool, u32 owner, gmem_chunk_fn fn,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_for_each);
+
+/**
+ * gmem_pool_poison_chunk() - retire a chunk for good
+ * @pool: the pool, with a poisoned bitmap
+ * @idx: index of the chunk
+ * @owner: the owner id that holds the chunk now, %GMEM_CHUNK_OWNER_NONE if
+ *	it was free (it is then %GMEM_CHUNK_OWNER_POISONED's)
+ *
+ * The chunk is never handed out again: a free chunk is taken at once, a
+ * used one stays with its owner and passes to %GMEM_CHUNK_OWNER_POISONED
+ * when the owner frees it.  Telling the owner is the caller's job.
+ *
+ * Return: 0; -EINVAL if @idx is out of range; -ENOMEM if @pool has no
+ * poisoned bitmap; -EHWPOISON if the chunk was retired already.
+ */
+int gmem_pool_poison_chunk(struct gmem_pool *pool, unsigned long idx,
+			   u32 *owner)
+{
+	int ret = 0;
+
+	if (idx >= pool->layout.nchunks)
+		return -EINVAL;
+	if (!pool->poisoned)
+		return -ENOMEM;
+
+	spin_lock(&pool->lock);
+	if (test_bit(idx, pool->poisoned)) {
+		ret = -EHWPOISON;
+		goto unlock;
+	}
+	__set_bit(idx, pool->poisoned);
+	pool->nr_poisoned++;
+	*owner = test_bit(idx, pool->bitmap) ? pool->owners[idx] :
+					       GMEM_CHUNK_OWNER_NONE;
+	if (*owner == GMEM_CHUNK_OWNER_NONE) {
+		__set_bit(idx, pool->bitmap);
+		pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
+		pool->hdr->nfree--;
+	}
+unlock:
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_poison_chunk);
+
+/**
+ * gmem_pool_chunk_poisoned() - whether a chunk was retired
+ * @pool: the pool
+ * @idx: index of the chunk, below the pool's chunk count
+ *
+ * Lockless: a bit once set stays set, and whoever sets it makes every
+ * user of the chunk look again afterwards (an invalidation).
+ *
+ * Return: true if gmem_pool_poison_chunk() retired the chunk.
+ */
+bool gmem_pool_chunk_poisoned(struct gmem_pool *pool, unsigned long idx)
+{
+	return pool->poisoned && idx < pool->layout.nchunks &&
+	       test_bit(idx, pool->poisoned);
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_chunk_poisoned);
+
+/**
+ * gmem_pool_nr_poisoned() - number of retired chunks of a pool
+ * @pool: the pool
+ *
+ * Return: the count at the time of the call.
+ */
+unsigned long gmem_pool_nr_poisoned(struct gmem_pool *pool)
+{
+	unsigned long nr;
+
+	spin_lock(&pool->lock);
+	nr = pool->nr_poisoned;
+	spin_unlock(&pool->lock);
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_poisoned);
+
+/**
+ * gmem_pool_for_each_poisoned() - call @fn on every retired chunk
+ * @pool: the pool
+ * @fn: called with the chunk's first pfn and its owner now (a file's, the
+ *	hand-over's or %GMEM_CHUNK_OWNER_POISONED), without @pool->lock held
+ * @arg: passed to @fn
+ *
+ * Chunks are visited in address order; one retired during the walk may or
+ * may not be visited.
+ *
+ * Return: 0 after a full walk, else the first non-zero value of @fn.
+ */
+int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
+				void *arg)
+{
+	unsigned long idx = 0, nchunks = pool->layout.nchunks;
+	u32 owner;
+	int ret;
+
+	if (!pool->poisoned)
+		return 0;
+	for (;;) {
+		spin_lock(&pool->lock);
+		idx = find_next_bit(pool->poisoned, nchunks, idx);
+		owner = idx < nchunks ? pool->owners[idx] : 0;
+		spin_unlock(&pool->lock);
+		if (idx >= nchunks)
+			return 0;
+		ret = fn(gmem_pool_chunk_pfn(pool, idx), owner, arg);
+		if (ret)
+			return ret;
+		idx++;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_for_each_poisoned);

@@ -17,6 +17,11 @@
 #define GMEM_CHUNK_OWNER_NONE	0U
 /* Largest owner id of a file; the ids above belong to the hand-over. */
 #define GMEM_CHUNK_OWNER_FILE_MAX	0x7fffffffU
+/*
+ * Owner id of a chunk that memory_failure() retired and no file holds any
+ * more: in use for good, never handed out, never zeroed.
+ */
+#define GMEM_CHUNK_OWNER_POISONED	0xffffffffU
 
 /**
  * typedef gmem_chunk_fn - callback of gmem_carveout_for_each_chunk()
@@ -27,6 +32,18 @@
  * Return: 0 to continue, anything else stops the walk and is returned.
  */
 typedef int (*gmem_chunk_fn)(unsigned long pfn, u32 owner, void *arg);
+
+/**
+ * struct gmem_carveout_owner_ops - what the carveout tells the chunks' owner
+ * @memory_failure: memory_failure() retired the chunk at @chunk_pfn, which
+ *	@owner held when it was retired (it may have let it go since).  The
+ *	owner drops every mapping of the chunk, so that the next access finds
+ *	it retired (gmem_carveout_pfn_poisoned()).  Process context, may
+ *	sleep.  Returns 0 or a negative errno, which is logged.
+ */
+struct gmem_carveout_owner_ops {
+	int (*memory_failure)(unsigned long chunk_pfn, u32 owner, int flags);
+};
 
 #ifdef CONFIG_GMEM_CARVEOUT
 
@@ -47,6 +64,11 @@ void gmem_carveout_unmap(void *addr);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
 bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
+bool gmem_carveout_pfn_poisoned(unsigned long pfn);
+unsigned long gmem_carveout_nr_poisoned(int nid);
+int gmem_carveout_memory_failure(unsigned long pfn, int flags);
+void gmem_carveout_register_owner(const struct gmem_carveout_owner_ops *ops);
+void gmem_carveout_unregister_owner(const struct gmem_carveout_owner_ops *ops);
 
 /**
  * gmem_carveout_for_each_chunk() - walk the used chunks of a node's pool
@@ -149,6 +171,31 @@ static inline bool gmem_carveout_range_in_pool(phys_addr_t start,
 static inline int gmem_carveout_pfn_to_nid(unsigned long pfn)
 {
 	return -EINVAL;
+}
+
+static inline bool gmem_carveout_pfn_poisoned(unsigned long pfn)
+{
+	return false;
+}
+
+static inline unsigned long gmem_carveout_nr_poisoned(int nid)
+{
+	return 0;
+}
+
+static inline int gmem_carveout_memory_failure(unsigned long pfn, int flags)
+{
+	return -ENXIO;
+}
+
+static inline void
+gmem_carveout_register_owner(const struct gmem_carveout_owner_ops *ops)
+{
+}
+
+static inline void
+gmem_carveout_unregister_owner(const struct gmem_carveout_owner_ops *ops)
+{
 }
 
 /* Name in parentheses: checkpatch takes "*for_each_*(" for a loop. */
