@@ -707,6 +707,48 @@ void gmem_carveout_unmap(void *addr)
 EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
 
 /**
+ * gmem_carveout_pin() - keep a chunk from other owners while it is mapped
+ * @pfn: any pfn of a chunk in use
+ *
+ * For a kernel mapping of pool memory that lives longer than the locks of
+ * the chunk's owner (KVM's kvm_vcpu_map()): until gmem_carveout_unpin(),
+ * a free of the chunk is deferred, so no other owner is handed memory the
+ * mapping can still reach.  The caller must check, after pinning, that the
+ * pfn it looked up is still the one it wants: the chunk may have changed
+ * hands before the pin.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL if @pfn is not in a chunk in use, or in one retired or
+ * let go; -ENOMEM.
+ */
+int gmem_carveout_pin(unsigned long pfn)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+
+	if (!pool)
+		return -EINVAL;
+	return gmem_pool_pin_chunk(pool, gmem_pool_chunk_idx(pool, pfn));
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_pin);
+
+/**
+ * gmem_carveout_unpin() - undo gmem_carveout_pin()
+ * @pfn: the pfn given to gmem_carveout_pin()
+ *
+ * An unpin without a pin is a bug: it warns once and changes nothing.
+ */
+void gmem_carveout_unpin(unsigned long pfn)
+{
+	struct gmem_pool *pool = gmem_carveout_pool_of(pfn);
+
+	if (WARN_ON_ONCE(!pool))
+		return;
+	WARN_ON_ONCE(gmem_pool_unpin_chunk(pool,
+					   gmem_pool_chunk_idx(pool, pfn)));
+}
+EXPORT_SYMBOL_GPL(gmem_carveout_unpin);
+
+/**
  * gmem_carveout_zero_range() - fill pages of one chunk with zeroes
  * @pfn: first pfn of the range
  * @nr_pages: number of pages, not zero

@@ -15,6 +15,7 @@
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <kunit/visibility.h>
 
 /* Memory sections are the unit of memmap: pools cover whole sections. */
@@ -124,6 +125,11 @@ struct gmem_pool_layout {
  *	persistent metadata, so that the layout does not change; NULL in
  *	pools that KUnit lays out without one
  * @nr_poisoned: number of bits set in @poisoned
+ * @pins: pin count of each chunk a kernel mapping holds (gmem_carveout_pin()),
+ *	as an xarray value entry by chunk index; no entry for the others.
+ *	Changed under @lock (the xarray's own lock nests inside it).  A chunk
+ *	freed while pinned passes to %GMEM_CHUNK_OWNER_PINNED and is freed by
+ *	the last unpin
  * @res: the pool's /proc/iomem entry, inserted at activation
  * @res_name: name of @res
  */
@@ -139,6 +145,7 @@ struct gmem_pool {
 	u32 *owners;
 	unsigned long *poisoned;
 	unsigned long nr_poisoned;
+	struct xarray pins;
 	struct resource res;
 	char res_name[GMEM_POOL_RES_NAME_LEN];
 };
@@ -196,6 +203,8 @@ bool gmem_pool_chunk_poisoned(struct gmem_pool *pool, unsigned long idx);
 unsigned long gmem_pool_nr_poisoned(struct gmem_pool *pool);
 int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
 				void *arg);
+int gmem_pool_pin_chunk(struct gmem_pool *pool, unsigned long idx);
+int gmem_pool_unpin_chunk(struct gmem_pool *pool, unsigned long idx);
 
 static inline unsigned long gmem_pool_chunk_pfn(const struct gmem_pool *pool,
 						unsigned long idx)

@@ -46,6 +46,18 @@ static ssize_t base_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute base_attr = __ATTR(base, 0400, base_show, NULL);
 
+/* Where chunk 0 starts: turns a reported error address into a chunk index. */
+static ssize_t chunk_base_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct gmem_pool *pool = gmem_pool_from_kobj(kobj);
+
+	return sysfs_emit(buf, "%#llx\n", (u64)pool->layout.chunk_base);
+}
+
+static struct kobj_attribute chunk_base_attr =
+	__ATTR(chunk_base, 0400, chunk_base_show, NULL);
+
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -94,6 +106,7 @@ GMEM_POOL_ATTR_RO(poisoned_chunks);
 
 static struct attribute *gmem_pool_node_attrs[] = {
 	&base_attr.attr,
+	&chunk_base_attr.attr,
 	&size_attr.attr,
 	&total_chunks_attr.attr,
 	&free_chunks_attr.attr,

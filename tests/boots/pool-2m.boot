@@ -1,6 +1,7 @@
 # Two 512 MiB pools of 2 MiB chunks: every KUnit suite, sysfs, iomem, debugfs map, no memmap,
 # pool-backed guest_memfd (gmem_pool_test), /dev/liveupdate without a kexec (gmem_pool_luo_test),
-# kexec_load refusals (gmem_pool_kexec_test) and the stock guest_memfd selftests next to the pools.
+# kexec_load refusals (gmem_pool_kexec_test), the stock guest_memfd selftests next to the pools
+# and, last, memory errors in chunks (gmem_pool_poison_test).
 BOOT_CMDLINE="gmem_pool=0:512M,1:512M gmem_pool_chunk=2M"
 BOOT_MEM_PER_NODE=2G
 BOOT_KUNIT="gmem_pool*"
@@ -18,4 +19,6 @@ boot_tests() {
 	t private_mem_conversions_test_pool-1v2s /kvm/x86_64/private_mem_conversions_test_pool -n 1 -m 2
 	t private_mem_conversions_test_pool-2v2s /kvm/x86_64/private_mem_conversions_test_pool -n 2 -m 2
 	t hibernation-refused /tests/guest/pool_hibernation.sh refused
+	# Last: every case retires a chunk for the rest of the boot.
+	t gmem_pool_poison_test /kvm/gmem_pool_poison_test
 }

@@ -12,7 +12,6 @@
 #include <linux/fs.h>
 #include <linux/gmem_carveout.h>
 #include <linux/gmem_handover.h>
-#include <linux/idr.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/misc_cgroup.h>
@@ -23,6 +22,7 @@
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/module.h>
+#include <linux/xarray.h>
 #include <kunit/static_stub.h>
 
 #include "kvm_mm.h"
@@ -73,6 +73,7 @@
 /*
  * Lock order (outermost first):
  *
+ *   kvm_gmem_pool_owners_lock		(memory failure: kvm_gmem_pool_poisoned_cb())
  *   kvm->slots_lock or mm->mmap_lock	(a user fault on a mapping of the file)
  *     mapping->invalidate_lock
  *       mapping->i_mmap_rwsem		(unmap_mapping_range() in punch hole)
@@ -120,6 +121,8 @@
  *	at least shared.
  * @charged: misc cgroup charged for the chunk of each slot (one reference
  *	each), NULL for a hole; NULL as a whole without CONFIG_CGROUP_MISC
+ * @mapping: the file's address space, once the file exists; written once,
+ *	under kvm_gmem_pool_owners_lock, which memory failure reads it under
  * @chunks: first pfn of each chunk, or %KVM_GMEM_POOL_HOLE
  */
 struct kvm_gmem_pool {
@@ -133,11 +136,20 @@ struct kvm_gmem_pool {
 	unsigned long *prepared;
 	struct xarray punched;
 	struct misc_cg **charged;
+	struct address_space *mapping;
 	unsigned long chunks[] __counted_by(nr_chunks);
 };
 
-/* Owner ids of live pool files; 0 is GMEM_CHUNK_OWNER_NONE, never handed out. */
-static DEFINE_IDA(kvm_gmem_pool_owner_ida);
+/*
+ * The pool state of every live pool file, by owner id, so that the carveout's
+ * memory failure callback finds the file that holds a chunk.  0 is
+ * GMEM_CHUNK_OWNER_NONE and never handed out.  Ids are allocated under the
+ * xarray's own lock; kvm_gmem_pool_owners_lock orders the callback against
+ * kvm_gmem_pool_destroy(), which erases an id under it before it gives any
+ * chunk back, so the callback never sees a pool, or a mapping, being freed.
+ */
+static DEFINE_XARRAY_ALLOC1(kvm_gmem_pool_owners);
+static DEFINE_MUTEX(kvm_gmem_pool_owners_lock);
 
 static unsigned long kvm_gmem_pool_chunk_pages(const struct kvm_gmem_pool *pool)
 {
@@ -188,6 +200,48 @@ static int kvm_gmem_pool_zero(unsigned long pfn, unsigned long nr_pages)
 {
 	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_zero, pfn, nr_pages);
 	return gmem_carveout_zero_range(pfn, nr_pages);
+}
+
+static bool kvm_gmem_pool_pfn_poisoned(unsigned long pfn)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_pfn_poisoned, pfn);
+	return gmem_carveout_pfn_poisoned(pfn);
+}
+
+static int kvm_gmem_pool_pin(unsigned long pfn)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_pin, pfn);
+	return gmem_carveout_pin(pfn);
+}
+
+static void kvm_gmem_pool_unpin(unsigned long pfn)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_unpin, pfn);
+	gmem_carveout_unpin(pfn);
+}
+
+static void *kvm_gmem_pool_kmap(unsigned long pfn)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_kmap, pfn);
+	return gmem_carveout_map(pfn, 1);
+}
+
+static void kvm_gmem_pool_kunmap(void *hva)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_kunmap, hva);
+	gmem_carveout_unmap(hva);
+}
+
+/* gfn_to_pfn() without a page reference left behind. */
+static kvm_pfn_t kvm_gmem_pool_gfn_to_pfn(struct kvm *kvm, gfn_t gfn)
+{
+	kvm_pfn_t pfn;
+
+	KUNIT_STATIC_STUB_REDIRECT(kvm_gmem_pool_gfn_to_pfn, kvm, gfn);
+	pfn = gfn_to_pfn(kvm, gfn);
+	/* Pool pfns hold nothing; a page found if the memslot changed does. */
+	kvm_release_pfn_clean(pfn);
+	return pfn;
 }
 
 static int kvm_gmem_pool_arch_prepare(struct kvm *kvm, gfn_t gfn,
@@ -519,7 +573,7 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 {
 	pgoff_t nr_chunks = (size >> PAGE_SHIFT) >> order;
 	struct kvm_gmem_pool *pool;
-	int owner;
+	u32 owner;
 
 	pool = kvzalloc(struct_size(pool, chunks, nr_chunks),
 			KVM_GMEM_POOL_GFP);
@@ -541,9 +595,8 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 
 	BUILD_BUG_ON(GMEM_CHUNK_OWNER_NONE != 0);
 	/* Owner ids above the file range belong to the hand-over. */
-	owner = ida_alloc_range(&kvm_gmem_pool_owner_ida, 1,
-				GMEM_CHUNK_OWNER_FILE_MAX, GFP_KERNEL);
-	if (owner < 0)
+	if (xa_alloc(&kvm_gmem_pool_owners, &owner, pool,
+		     XA_LIMIT(1, GMEM_CHUNK_OWNER_FILE_MAX), KVM_GMEM_POOL_GFP))
 		goto err_prepared;
 
 	pool->owner = owner;
@@ -576,6 +629,23 @@ struct kvm_gmem_pool *kvm_gmem_pool_create(loff_t size, int nid)
 }
 
 /**
+ * kvm_gmem_pool_attach() - tell the pool state which file it backs
+ * @pool: state from kvm_gmem_pool_create(), or NULL
+ * @mapping: the address space of the file's inode
+ *
+ * From here on memory failure in one of its chunks reaches the file.
+ */
+void kvm_gmem_pool_attach(struct kvm_gmem_pool *pool,
+			  struct address_space *mapping)
+{
+	if (!pool)
+		return;
+	mutex_lock(&kvm_gmem_pool_owners_lock);
+	pool->mapping = mapping;
+	mutex_unlock(&kvm_gmem_pool_owners_lock);
+}
+
+/**
  * kvm_gmem_pool_destroy() - give back every chunk and free the pool state
  * @pool: state from kvm_gmem_pool_create(), or NULL
  *
@@ -590,6 +660,10 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 	if (!pool)
 		return;
 
+	mutex_lock(&kvm_gmem_pool_owners_lock);
+	xa_erase(&kvm_gmem_pool_owners, pool->owner);
+	mutex_unlock(&kvm_gmem_pool_owners_lock);
+
 	kvm_gmem_pool_put_range(pool, 0, pool->nr_chunks);
 	/*
 	 * Every chunk is gone, and with it every punched bitmap; what may be
@@ -600,7 +674,6 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 		kvfree(bitmap);
 	}
 	xa_destroy(&pool->punched);
-	ida_free(&kvm_gmem_pool_owner_ida, pool->owner);
 	kvfree(pool->charged);
 	kvfree(pool->prepared);
 	kvfree(pool);
@@ -670,8 +743,9 @@ static int kvm_gmem_pool_punch_pages(struct kvm_gmem_pool *pool, pgoff_t idx,
 		run_end = find_next_bit(bitmap, end, run);
 		pfn = pool->chunks[idx] + run;
 		kvm_gmem_pool_arch_invalidate(pfn, pfn + run_end - run);
+		/* A retired chunk is never written: it reads as poisoned. */
 		r = kvm_gmem_pool_zero(pfn, run_end - run);
-		if (r)
+		if (r && r != -EHWPOISON)
 			return r;
 		bitmap_set(bitmap, run, run_end - run);
 	}
@@ -964,6 +1038,10 @@ static int kvm_gmem_pool_lookup(struct kvm *kvm, struct kvm_gmem_pool *pool,
 	r = __kvm_gmem_pool_fault_in(pool, idx);
 	if (r)
 		goto out_unlock;
+	if (kvm_gmem_pool_pfn_poisoned(pool->chunks[idx])) {
+		r = -EHWPOISON;
+		goto out_unlock;
+	}
 
 	punched = kvm_gmem_pool_page_punched(pool, idx, off);
 	if (prepare && !test_bit(idx, pool->prepared))
@@ -998,8 +1076,8 @@ out_unlock:
  * reference is taken on the returned pfn (it has no struct page).
  *
  * Return: 0 on success; -EFAULT or -EIO if @slot is not (or no longer) bound
- * to @file at @gfn; -ENOSPC if the pool is exhausted; the error of
- * kvm_arch_gmem_prepare().
+ * to @file at @gfn; -ENOSPC if the pool is exhausted; -EHWPOISON if
+ * memory_failure() retired the chunk; the error of kvm_arch_gmem_prepare().
  */
 int kvm_gmem_pool_get_pfn(struct kvm *kvm, struct file *file,
 			  struct kvm_memory_slot *slot, gfn_t gfn,
@@ -1149,8 +1227,9 @@ static vm_fault_t kvm_gmem_pool_insert(struct vm_fault *vmf,
  * The pfn behind file page @index, to be mapped with an entry of @order,
  * taking the chunk if the file has a hole there (a punched range reads as
  * zeroes again).  -EAGAIN if an entry of @order would cover a punched page
- * other than @index.  The caller holds the invalidate lock shared, so the
- * chunk stays until its entry is inserted.
+ * other than @index, -EHWPOISON if the chunk was retired.  The caller holds
+ * the invalidate lock shared, so the chunk stays until its entry is
+ * inserted.
  */
 static int kvm_gmem_pool_user_pfn(struct kvm_gmem_pool *pool, pgoff_t index,
 				  unsigned int order, unsigned long *pfn)
@@ -1161,6 +1240,8 @@ static int kvm_gmem_pool_user_pfn(struct kvm_gmem_pool *pool, pgoff_t index,
 
 	mutex_lock(&pool->lock);
 	r = __kvm_gmem_pool_fault_in(pool, idx);
+	if (!r && kvm_gmem_pool_pfn_poisoned(pool->chunks[idx]))
+		r = -EHWPOISON;
 	if (!r && kvm_gmem_pool_punched_order(pool, idx, index, order) < order)
 		r = -EAGAIN;
 	if (!r) {
@@ -1194,9 +1275,15 @@ static vm_fault_t kvm_gmem_pool_huge_fault(struct vm_fault *vmf,
 
 	filemap_invalidate_lock_shared(inode->i_mapping);
 	r = kvm_gmem_pool_user_pfn(pool, index, order, &pfn);
-	/* A punched page nearby: map smaller.  No free chunk: nothing to map. */
+	/*
+	 * A punched page nearby: map smaller.  A retired chunk: SIGBUS with
+	 * BUS_MCEERR_AR, as for any poisoned page.  No free chunk: nothing
+	 * to map.
+	 */
 	if (r == -EAGAIN)
 		ret = VM_FAULT_FALLBACK;
+	else if (r == -EHWPOISON)
+		ret = VM_FAULT_HWPOISON;
 	else if (r)
 		ret = VM_FAULT_SIGBUS;
 	else
@@ -1636,6 +1723,121 @@ static struct gmem_handover_file_ops kvm_gmem_pool_handover_ops = {
 	.retrieve	= kvm_gmem_pool_retrieve,
 };
 
+/*
+ * Host mappings of guest pages (kvm_vcpu_map()).
+ *
+ * kvm_vcpu_map() finds the pfn of a gfn through the memslot's process
+ * mapping and keeps a kernel mapping of it for as long as its caller wants:
+ * nested VMX keeps the virtual-APIC, APIC-access and posted-interrupt pages
+ * until the nested VM-exit, and gives their host addresses to the hardware.
+ * A page of ordinary memory is held by a reference; a chunk of a mapped pool
+ * file has no struct page, so its chunk is pinned in the carveout instead:
+ * a punch of the range then leaves the chunk out of the pool
+ * (GMEM_CHUNK_OWNER_PINNED) until kvm_vcpu_unmap(), and no other file can be
+ * handed memory that the mapping, or the hardware, still writes.
+ */
+
+/**
+ * kvm_gmem_pool_map_pfn() - kvm_vcpu_map() of a page of pool memory
+ * @kvm: the VM
+ * @gfn: the guest frame, in a memslot that maps a pool file
+ * @pfn: the pool pfn that kvm_vcpu_map() found for @gfn
+ *
+ * Pins the chunk, then looks @gfn up again: the first lookup held nothing,
+ * so the chunk may have been punched and handed out since; only if @gfn
+ * still maps @pfn is the pin the right one.  The mapping carries the
+ * carveout's attributes (write-back, encrypted where the host is).
+ *
+ * Context: process context, may sleep.
+ * Return: the kernel address of @pfn, or NULL if the chunk is not in use,
+ * was retired or changed hands, or cannot be mapped.
+ */
+void *kvm_gmem_pool_map_pfn(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
+{
+	void *hva;
+
+	if (kvm_gmem_pool_pin(pfn))
+		return NULL;
+	if (kvm_gmem_pool_gfn_to_pfn(kvm, gfn) != pfn) {
+		kvm_gmem_pool_unpin(pfn);
+		return NULL;
+	}
+	hva = kvm_gmem_pool_kmap(pfn);
+	if (!hva)
+		kvm_gmem_pool_unpin(pfn);
+	return hva;
+}
+
+/**
+ * kvm_gmem_pool_unmap_pfn() - undo kvm_gmem_pool_map_pfn()
+ * @pfn: the pfn it mapped
+ * @hva: the address it returned
+ *
+ * The chunk's last unpin frees it if its file let it go meanwhile.
+ */
+void kvm_gmem_pool_unmap_pfn(kvm_pfn_t pfn, void *hva)
+{
+	kvm_gmem_pool_kunmap(hva);
+	kvm_gmem_pool_unpin(pfn);
+}
+
+/*
+ * Drop every mapping of the chunk at @chunk_pfn, if @pool holds it: SPTEs of
+ * every VM bound to the file and, for a mappable file, every process mapping
+ * (and through the MMU notifiers the SPTEs built from it).  The carveout set
+ * the chunk's poisoned bit first, so every later fault finds it and fails.
+ */
+static void kvm_gmem_pool_drop_chunk(struct kvm_gmem_pool *pool,
+				     unsigned long chunk_pfn)
+{
+	struct address_space *mapping = pool->mapping;
+	pgoff_t idx, first, last;
+	struct kvm_gmem *gmem;
+
+	filemap_invalidate_lock(mapping);
+	mutex_lock(&pool->lock);
+	for (idx = 0; idx < pool->nr_chunks; idx++)
+		if (pool->chunks[idx] == chunk_pfn)
+			break;
+	mutex_unlock(&pool->lock);
+	if (idx == pool->nr_chunks)
+		goto out;
+
+	first = idx << pool->order;
+	last = first + kvm_gmem_pool_chunk_pages(pool);
+	list_for_each_entry(gmem, &mapping->i_private_list, entry)
+		kvm_gmem_invalidate_begin(gmem, first, last);
+	if (kvm_gmem_pool_mappable(mapping->host))
+		unmap_mapping_range(mapping, (loff_t)first << PAGE_SHIFT,
+				    (loff_t)(last - first) << PAGE_SHIFT, true);
+	list_for_each_entry(gmem, &mapping->i_private_list, entry)
+		kvm_gmem_invalidate_end(gmem, first, last);
+out:
+	filemap_invalidate_unlock(mapping);
+}
+
+/*
+ * The carveout retired a chunk that the file of @owner held: find the file,
+ * if it still exists, and drop the chunk's mappings.  A file that gave the
+ * chunk up (or was preserved: its owner id is the hand-over's) has none.
+ */
+static int kvm_gmem_pool_poisoned_cb(unsigned long chunk_pfn, u32 owner,
+				     int flags)
+{
+	struct kvm_gmem_pool *pool;
+
+	mutex_lock(&kvm_gmem_pool_owners_lock);
+	pool = xa_load(&kvm_gmem_pool_owners, owner);
+	if (pool && pool->mapping)
+		kvm_gmem_pool_drop_chunk(pool, chunk_pfn);
+	mutex_unlock(&kvm_gmem_pool_owners_lock);
+	return 0;
+}
+
+static const struct gmem_carveout_owner_ops kvm_gmem_pool_owner_ops = {
+	.memory_failure	= kvm_gmem_pool_poisoned_cb,
+};
+
 /**
  * kvm_gmem_pool_init() - set the pool's cgroup capacity, and let the
  *	hand-over preserve pool files
@@ -1657,6 +1859,7 @@ void kvm_gmem_pool_init(struct module *module)
 	r = gmem_handover_register(&kvm_gmem_pool_handover_ops);
 	if (r)
 		pr_err("pool files cannot be preserved: %pe\n", ERR_PTR(r));
+	gmem_carveout_register_owner(&kvm_gmem_pool_owner_ops);
 }
 
 /**
@@ -1664,6 +1867,7 @@ void kvm_gmem_pool_init(struct module *module)
  */
 void kvm_gmem_pool_exit(void)
 {
+	gmem_carveout_unregister_owner(&kvm_gmem_pool_owner_ops);
 	gmem_handover_unregister(&kvm_gmem_pool_handover_ops);
 }
 

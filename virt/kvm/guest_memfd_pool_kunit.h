@@ -56,6 +56,8 @@ struct pool_test_call {
  * @nr_chown: number of ownership changes
  * @chown_to: the owner of the last one
  * @zero_ret: what the fake range zeroing returns
+ * @poisoned_pfn: first pfn of the chunk the carveout says is retired, 0 for
+ *	none
  * @prepare: recorded prepare calls
  * @invalidate: recorded invalidate calls
  * @freed: recorded pfns given back
@@ -75,6 +77,7 @@ struct pool_test_ctx {
 	int nr_chown;
 	u32 chown_to;
 	int zero_ret;
+	unsigned long poisoned_pfn;
 	struct pool_test_call prepare[POOL_TEST_MAX_CALLS];
 	struct pool_test_call invalidate[POOL_TEST_MAX_CALLS];
 	unsigned long freed[POOL_TEST_MAX_CALLS];
@@ -165,6 +168,13 @@ static bool __maybe_unused fake_range_private(struct kvm *kvm, gfn_t start, gfn_
 	return pool_test_ctx()->private;
 }
 
+static bool fake_pfn_poisoned(unsigned long pfn)
+{
+	unsigned long bad = pool_test_ctx()->poisoned_pfn;
+
+	return bad && pfn >= bad && pfn < bad + POOL_TEST_PAGES;
+}
+
 static bool fake_node_ok(int nid)
 {
 	return nid == POOL_TEST_NODE;
@@ -207,6 +217,8 @@ static int pool_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, kvm_gmem_pool_range_private,
 				   fake_range_private);
 	kunit_activate_static_stub(test, kvm_gmem_pool_node_ok, fake_node_ok);
+	kunit_activate_static_stub(test, kvm_gmem_pool_pfn_poisoned,
+				   fake_pfn_poisoned);
 	kunit_activate_static_stub(test, kvm_gmem_pool_node_bytes,
 				   fake_node_bytes);
 	kunit_activate_static_stub(test, kvm_gmem_pool_chunk_order,
@@ -905,6 +917,170 @@ static void gmem_pool_test_vm_types(struct kunit *test)
 }
 #endif
 
+/*
+ * A retired chunk: faults of the VM and of a mapping fail with -EHWPOISON
+ * and prepare nothing, other chunks are unaffected, and the file keeps the
+ * chunk until it lets it go.
+ */
+static void gmem_pool_test_poisoned_fault(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	unsigned long upfn;
+	kvm_pfn_t pfn;
+	int order;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 3, false, &pfn, &order), 0);
+	ctx->poisoned_pfn = POOL_TEST_PFN_BASE;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 3, true, &pfn, &order),
+			-EHWPOISON);
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, false, &pfn, NULL),
+			-EHWPOISON);
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_user_pfn(ctx->pool, 5, 0, &upfn),
+			-EHWPOISON);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 0);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 1);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], POOL_TEST_PFN_BASE);
+
+	/* The next chunk is a different one, and works. */
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES, true,
+					       &pfn, &order), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE + POOL_TEST_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 1);
+}
+
+/*
+ * Punching pages of a retired chunk writes nothing (the carveout refuses)
+ * and still succeeds; punching all of it gives it back to the carveout,
+ * which keeps it retired.
+ */
+static void gmem_pool_test_poisoned_punch(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, 0, false, &pfn, NULL), 0);
+	ctx->poisoned_pfn = POOL_TEST_PFN_BASE;
+	ctx->zero_ret = -EHWPOISON;
+	KUNIT_EXPECT_EQ(test, pool_test_punch(ctx->pool, 1, 2), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_zero, 0);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_EQ(test, pool_test_punch(ctx->pool, 0, POOL_TEST_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, ctx->pool->chunks[0], KVM_GMEM_POOL_HOLE);
+	KUNIT_ASSERT_EQ(test, ctx->nr_free, 1);
+	KUNIT_EXPECT_EQ(test, ctx->freed[0], POOL_TEST_PFN_BASE);
+	ctx->zero_ret = 0;
+}
+
+/*
+ * The memory failure callback finds a file by owner id, and only while the
+ * file exists: an unknown id, or a pool with no file yet, is left alone.
+ */
+static void gmem_pool_test_poisoned_owner(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	struct kvm_gmem_pool *other;
+	u32 gone;
+
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&kvm_gmem_pool_owners,
+					  ctx->pool->owner), ctx->pool);
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_poisoned_cb(POOL_TEST_PFN_BASE,
+							ctx->pool->owner, 0),
+			0);
+	other = __kvm_gmem_pool_create(POOL_TEST_SIZE, POOL_TEST_NODE,
+				       POOL_TEST_ORDER);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	gone = other->owner;
+	kvm_gmem_pool_destroy(other);
+	KUNIT_EXPECT_NULL(test, xa_load(&kvm_gmem_pool_owners, gone));
+	KUNIT_EXPECT_EQ(test, kvm_gmem_pool_poisoned_cb(POOL_TEST_PFN_BASE,
+							gone, 0), 0);
+}
+
+/* Doubles of the carveout's pins and mappings, for kvm_gmem_pool_map_pfn(). */
+struct pool_test_map {
+	int pins, pin_ret, maps;
+	kvm_pfn_t lookup;
+};
+
+static struct pool_test_map pool_test_map_state;
+
+static int fake_pin(unsigned long pfn)
+{
+	if (pool_test_map_state.pin_ret)
+		return pool_test_map_state.pin_ret;
+	pool_test_map_state.pins++;
+	return 0;
+}
+
+static void fake_unpin(unsigned long pfn)
+{
+	pool_test_map_state.pins--;
+}
+
+static kvm_pfn_t fake_gfn_to_pfn(struct kvm *kvm, gfn_t gfn)
+{
+	return pool_test_map_state.lookup;
+}
+
+static void *fake_kmap(unsigned long pfn)
+{
+	pool_test_map_state.maps++;
+	return (void *)0x1000;
+}
+
+static void fake_kunmap(void *hva)
+{
+	pool_test_map_state.maps--;
+}
+
+static void pool_test_map_init(struct kunit *test)
+{
+	pool_test_map_state = (struct pool_test_map) {
+		.lookup = POOL_TEST_PFN_BASE,
+	};
+	kunit_activate_static_stub(test, kvm_gmem_pool_pin, fake_pin);
+	kunit_activate_static_stub(test, kvm_gmem_pool_unpin, fake_unpin);
+	kunit_activate_static_stub(test, kvm_gmem_pool_gfn_to_pfn,
+				   fake_gfn_to_pfn);
+	kunit_activate_static_stub(test, kvm_gmem_pool_kmap, fake_kmap);
+	kunit_activate_static_stub(test, kvm_gmem_pool_kunmap, fake_kunmap);
+}
+
+/*
+ * kvm_vcpu_map() of a pool pfn pins its chunk for as long as the mapping
+ * lives, and only if the gfn still maps that pfn once it is pinned.
+ */
+static void gmem_pool_test_map_pfn(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	struct pool_test_map *m = &pool_test_map_state;
+	void *hva;
+
+	pool_test_map_init(test);
+	hva = kvm_gmem_pool_map_pfn(ctx->kvm, 0, POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_NOT_NULL(test, hva);
+	KUNIT_EXPECT_EQ(test, m->pins, 1);
+	KUNIT_EXPECT_EQ(test, m->maps, 1);
+	kvm_gmem_pool_unmap_pfn(POOL_TEST_PFN_BASE, hva);
+	KUNIT_EXPECT_EQ(test, m->pins, 0);
+	KUNIT_EXPECT_EQ(test, m->maps, 0);
+
+	/* The chunk changed hands between the lookup and the pin. */
+	m->lookup = POOL_TEST_PFN_BASE + POOL_TEST_PAGES;
+	KUNIT_EXPECT_NULL(test, kvm_gmem_pool_map_pfn(ctx->kvm, 0,
+						      POOL_TEST_PFN_BASE));
+	KUNIT_EXPECT_EQ(test, m->pins, 0);
+	KUNIT_EXPECT_EQ(test, m->maps, 0);
+
+	/* The carveout refuses the pin (free, retired or let go). */
+	m->lookup = POOL_TEST_PFN_BASE;
+	m->pin_ret = -EINVAL;
+	KUNIT_EXPECT_NULL(test, kvm_gmem_pool_map_pfn(ctx->kvm, 0,
+						      POOL_TEST_PFN_BASE));
+	KUNIT_EXPECT_EQ(test, m->pins, 0);
+	KUNIT_EXPECT_EQ(test, m->maps, 0);
+}
+
 static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_prepare_once),
 	KUNIT_CASE(gmem_pool_test_prepare_error),
@@ -930,6 +1106,10 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 #endif
 	KUNIT_CASE(gmem_pool_test_check_args),
 	KUNIT_CASE(gmem_pool_test_owner_ids),
+	KUNIT_CASE(gmem_pool_test_poisoned_fault),
+	KUNIT_CASE(gmem_pool_test_poisoned_punch),
+	KUNIT_CASE(gmem_pool_test_poisoned_owner),
+	KUNIT_CASE(gmem_pool_test_map_pfn),
 #ifdef CONFIG_X86
 	KUNIT_CASE(gmem_pool_test_vm_types),
 #endif

@@ -23,6 +23,7 @@
 #include "gmem_pool_util.h"
 #include "kvm_util.h"
 #include "processor.h"
+#include "svm_util.h"
 #include "test_util.h"
 #include "kselftest_harness.h"
 
@@ -916,6 +917,81 @@ TEST(mmap_punch_empty_pool)
 
 	kvm_vm_free(vm);
 	munmap(mem, chunk_size);
+	close(fd);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
+}
+
+#define NESTED_ROUNDS		3
+#define NESTED_STACK_WORDS	64
+
+static void l2_vmmcall(void)
+{
+	vmmcall();
+}
+
+/* L1: VMRUN an L2 that exits at once, @rounds times, with the VMCB @svm names. */
+static void l1_nested_code(struct svm_test_data *svm, uint64_t rounds)
+{
+	unsigned long l2_stack[NESTED_STACK_WORDS];
+	uint64_t i;
+
+	for (i = 1; i <= rounds; i++) {
+		generic_svm_setup(svm, l2_vmmcall, &l2_stack[NESTED_STACK_WORDS]);
+		run_guest(svm->vmcb, svm->vmcb_gpa);
+		GUEST_ASSERT_EQ(svm->vmcb->control.exit_code, SVM_EXIT_VMMCALL);
+		GUEST_SYNC(i);
+	}
+	GUEST_DONE();
+}
+
+/*
+ * KVM maps an L1 VMCB (vmcb12) with kvm_vcpu_map() on every nested VMRUN
+ * and VM-exit.  In a page of a mapped pool file there is no struct page to
+ * hold: KVM pins the chunk in the carveout while the mapping lives.  The
+ * nested guest runs with its VMCB in pool memory, KVM's writes reach the
+ * file, a punch between runs gives the chunk back (no pin outlives the
+ * mapping), and closing everything leaves the pool as it was.
+ */
+TEST(nested_vmcb_in_pool)
+{
+	long before = gmem_pool_free_chunks(pool_node);
+	struct svm_test_data *svm;
+	struct kvm_vcpu *vcpu;
+	vm_vaddr_t svm_gva;
+	struct kvm_vm *vm;
+	struct vmcb *vmcb;
+	uint64_t i;
+	int fd;
+
+	if (!kvm_cpu_has(X86_FEATURE_SVM))
+		SKIP(return, "no nested SVM");
+
+	vm = vm_create_with_one_vcpu(&vcpu, l1_nested_code);
+	svm = vcpu_alloc_svm(vm, &svm_gva);
+	fd = pool_create_mmap(vm, chunk_size);
+	vmcb = (struct vmcb *)pool_map(fd, chunk_size);
+	vm_set_user_memory_region(vm, POOL_DATA_SLOT, 0, POOL_DATA_GPA,
+				  chunk_size, vmcb);
+	virt_map_level(vm, POOL_DATA_GPA, POOL_DATA_GPA, chunk_size, PG_LEVEL_2M);
+	svm->vmcb = (struct vmcb *)POOL_DATA_GPA;
+	svm->vmcb_hva = vmcb;
+	svm->vmcb_gpa = POOL_DATA_GPA;
+	vcpu_args_set(vcpu, 2, svm_gva, NESTED_ROUNDS);
+
+	for (i = 1; i <= NESTED_ROUNDS; i++) {
+		gmem_pool_run_to(vcpu, i);
+		/* KVM's nested VM-exit wrote the exit code through its mapping. */
+		EXPECT_EQ(READ_ONCE(vmcb->control.exit_code), SVM_EXIT_VMMCALL);
+		EXPECT_EQ(gmem_pool_free_chunks(pool_node), before - 1);
+		ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				    0, chunk_size), 0);
+		EXPECT_EQ(gmem_pool_free_chunks(pool_node), before)
+			TH_LOG("round %lu: a pin outlived kvm_vcpu_unmap()", i);
+	}
+	gmem_pool_run_to(vcpu, 0);
+
+	kvm_vm_free(vm);
+	munmap(vmcb, chunk_size);
 	close(fd);
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), before);
 }

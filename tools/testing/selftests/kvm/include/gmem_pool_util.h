@@ -19,6 +19,10 @@
 #define GMEM_POOL_LUO_FILES	128
 /* An unprivileged uid and gid (nobody) for the tests that drop root. */
 #define GMEM_POOL_NOBODY	65534
+#define GMEM_POOL_HARD_OFFLINE	"/sys/devices/system/memory/hard_offline_page"
+/* /proc/pid/pagemap: bit 63 present, bits 0-54 the pfn. */
+#define GMEM_POOL_PM_PRESENT	(1ULL << 63)
+#define GMEM_POOL_PM_PFN_MASK	((1ULL << 55) - 1)
 
 /* Host page-table levels gmem_pool_host_levels() counts. */
 enum gmem_pool_level {
@@ -33,6 +37,10 @@ bool gmem_pool_host_levels(const void *start, uint64_t len,
 
 long gmem_pool_free_chunks(int nid);
 long gmem_pool_total_chunks(int nid);
+long gmem_pool_poisoned_chunks(int nid);
+long gmem_pool_chunk_base(int nid);
+uint64_t gmem_pool_pagemap_pfn(const void *addr);
+int gmem_pool_hard_offline(uint64_t phys);
 int gmem_pool_find_node(uint64_t nr);
 
 int __gmem_pool_create(struct kvm_vm *vm, uint64_t size, uint64_t flags,
@@ -48,6 +56,7 @@ void gmem_pool_run_to(struct kvm_vcpu *vcpu, uint64_t stage);
 
 void gmem_pool_read_line(const char *path, char *buf, size_t len);
 bool gmem_pool_read_sigbus(const uint64_t *p, uint64_t *val);
+int gmem_pool_read_sigbus_code(const uint64_t *p, uint64_t *val, void **addr);
 int __gmem_pool_luo_session_unwritable(int luo, unsigned long cmd,
 				       const char *name);
 int __gmem_pool_luo_open(void);

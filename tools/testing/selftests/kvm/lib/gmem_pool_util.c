@@ -133,6 +133,75 @@ long gmem_pool_total_chunks(int nid)
 }
 
 /**
+ * gmem_pool_poisoned_chunks() - Read how many chunks memory errors retired.
+ * @nid: NUMA node.
+ *
+ * Return: node<@nid>/poisoned_chunks, or -1 if @nid has no pool.
+ */
+long gmem_pool_poisoned_chunks(int nid)
+{
+	return gmem_pool_node_value(nid, "poisoned_chunks");
+}
+
+/**
+ * gmem_pool_chunk_base() - Read where chunk 0 of a node's pool starts.
+ * @nid: NUMA node.
+ *
+ * Return: the physical address, or -1 if @nid has no pool.
+ */
+long gmem_pool_chunk_base(int nid)
+{
+	return gmem_pool_node_value(nid, "chunk_base");
+}
+
+/**
+ * gmem_pool_pagemap_pfn() - The pfn that maps an address of the caller.
+ * @addr: an address of the calling process.
+ *
+ * Reads /proc/self/pagemap (pfns need CAP_SYS_ADMIN).
+ *
+ * Return: the pfn, or 0 if @addr is not mapped.
+ */
+uint64_t gmem_pool_pagemap_pfn(const void *addr)
+{
+	uint64_t entry = 0;
+	off_t off = (uintptr_t)addr / getpagesize() * sizeof(entry);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	TEST_ASSERT(fd >= 0, "open pagemap: %s", strerror(errno));
+	TEST_ASSERT(pread(fd, &entry, sizeof(entry), off) == sizeof(entry),
+		    "read pagemap: %s", strerror(errno));
+	close(fd);
+	if (!(entry & GMEM_POOL_PM_PRESENT))
+		return 0;
+	return entry & GMEM_POOL_PM_PFN_MASK;
+}
+
+/**
+ * gmem_pool_hard_offline() - Inject a memory error, as memory_failure() sees one.
+ * @phys: a physical address in the page to fail.
+ *
+ * Writes @phys to /sys/devices/system/memory/hard_offline_page
+ * (CONFIG_MEMORY_FAILURE).
+ *
+ * Return: 0, or the errno of the write (EHWPOISON if already failed).
+ */
+int gmem_pool_hard_offline(uint64_t phys)
+{
+	char buf[32];
+	int fd, len, r = 0;
+
+	fd = open(GMEM_POOL_HARD_OFFLINE, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open %s: %s", GMEM_POOL_HARD_OFFLINE,
+		    strerror(errno));
+	len = snprintf(buf, sizeof(buf), "%#lx", (unsigned long)phys);
+	if (write(fd, buf, len) != len)
+		r = errno;
+	close(fd);
+	return r;
+}
+
+/**
  * gmem_pool_find_node() - Find a pool that can back @nr chunks now.
  * @nr: free chunks the pool must have, at least.
  *
@@ -329,6 +398,44 @@ static sigjmp_buf sigbus_jmp;
 static void sigbus_handler(int sig)
 {
 	siglongjmp(sigbus_jmp, 1);
+}
+
+static int sigbus_code;
+static void *sigbus_addr;
+
+static void sigbus_info_handler(int sig, siginfo_t *info, void *ctx)
+{
+	sigbus_code = info->si_code;
+	sigbus_addr = info->si_addr;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/**
+ * gmem_pool_read_sigbus_code() - Read a word; say how SIGBUS refused it.
+ * @p: the word, in a mapping of a pool file.
+ * @val: set to the word if it could be read.
+ * @addr: set to the signal's si_addr if SIGBUS was raised.
+ *
+ * Return: 0 if the read succeeded, else the SIGBUS si_code (BUS_ADRERR,
+ * BUS_MCEERR_AR, ...).
+ */
+int gmem_pool_read_sigbus_code(const uint64_t *p, uint64_t *val, void **addr)
+{
+	struct sigaction sa = {
+		.sa_sigaction = sigbus_info_handler,
+		.sa_flags = SA_SIGINFO,
+	}, old;
+	int code = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1)) {
+		code = sigbus_code;
+		*addr = sigbus_addr;
+	} else {
+		*val = READ_ONCE(*p);
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return code;
 }
 
 /**

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gmem_pool_poison_test: memory errors in pool chunks.
+ *
+ * Injects errors with /sys/devices/system/memory/hard_offline_page
+ * (memory_failure(), MF_SW_SIMULATED) and checks that the chunk is retired:
+ * counted in node<N>/poisoned_chunks, never handed out again, and failing
+ * every access of the file that holds it: -EHWPOISON from KVM_RUN for a
+ * guest, SIGBUS with BUS_MCEERR_AR for a process mapping or a VM whose
+ * memslot is such a mapping.  Each case retires a chunk for the rest of the
+ * boot, so this program runs last in its boot, as root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include <linux/falloc.h>
+#include <linux/sizes.h>
+
+#include "gmem_pool_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "test_util.h"
+#include "kselftest_harness.h"
+
+#define POISON_SLOT		10
+#define POISON_GPA		SZ_4G
+#define POISON_PATTERN		0x5a5a5a5a5a5a5a5aULL
+#define POISON_PAGE		3
+#define POOL_MMAP		(GUEST_MEMFD_FLAG_POOL | GUEST_MEMFD_FLAG_POOL_MMAP)
+
+enum poison_stage {
+	STAGE_WRITTEN = 1,
+	STAGE_OTHER_READ,
+};
+
+static uint64_t chunk_size;
+static int pool_node;
+
+/*
+ * Each case retires a chunk: take the lowest node that still has one free
+ * (the 1G boot has one chunk a node).
+ */
+static bool pick_node(void)
+{
+	pool_node = gmem_pool_find_node(1);
+	return pool_node >= 0;
+}
+
+/* Chunks a case may use: two where the pool has them, else one. */
+static uint64_t case_chunks(void)
+{
+	return gmem_pool_free_chunks(pool_node) >= 3 ? 2 : 1;
+}
+
+static uint64_t *map_file(int fd, uint64_t size)
+{
+	return gmem_pool_map(fd, size);
+}
+
+/* The physical address of @addr, a mapped byte of a pool file. */
+static uint64_t phys_of(const void *addr)
+{
+	uint64_t pfn = gmem_pool_pagemap_pfn(addr);
+
+	TEST_ASSERT(pfn, "%p is not mapped", addr);
+	return pfn * getpagesize() + ((uintptr_t)addr & (getpagesize() - 1));
+}
+
+/*
+ * The chunk the next allocation takes: the carveout hands out the lowest
+ * free chunk, so a one-chunk file made and dropped here finds it.
+ */
+static uint64_t next_chunk_phys(struct kvm_vm *vm)
+{
+	int fd = gmem_pool_create(vm, chunk_size, POOL_MMAP, pool_node);
+	uint64_t *mem = map_file(fd, chunk_size), phys;
+
+	mem[0] = POISON_PATTERN;
+	phys = phys_of(mem);
+	munmap(mem, chunk_size);
+	close(fd);
+	return phys;
+}
+
+static void expect_chunk_phys(struct __test_metadata *_metadata,
+			      uint64_t phys)
+{
+	uint64_t base = gmem_pool_chunk_base(pool_node);
+
+	ASSERT_GE(phys, base);
+	EXPECT_EQ((phys - base) % chunk_size, 0);
+}
+
+/*
+ * A free chunk hit by an error leaves the free count for good, is not handed
+ * out again, and a second error in it is reported as already handled.
+ */
+TEST(free_chunk)
+{
+	uint64_t phys, *mem;
+	long free0, bad0;
+	struct kvm_vm *vm;
+	int fd;
+
+	if (!pick_node())
+		SKIP(return, "no pool has a free chunk left");
+	free0 = gmem_pool_free_chunks(pool_node);
+	bad0 = gmem_pool_poisoned_chunks(pool_node);
+	vm = vm_create_barebones();
+	phys = next_chunk_phys(vm);
+	expect_chunk_phys(_metadata, phys);
+	ASSERT_EQ(gmem_pool_hard_offline(phys + POISON_PAGE * getpagesize()), 0);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0 + 1);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
+
+	EXPECT_EQ(gmem_pool_hard_offline(phys), EHWPOISON);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0 + 1);
+
+	if (free0 >= 2) {
+		fd = gmem_pool_create(vm, chunk_size, POOL_MMAP, pool_node);
+		mem = map_file(fd, chunk_size);
+		EXPECT_EQ(mem[0], 0);
+		EXPECT_NE(phys_of(mem), phys);
+		munmap(mem, chunk_size);
+		close(fd);
+	}
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
+	kvm_vm_free(vm);
+}
+
+/* The pool's metadata is not a chunk: memory_failure() cannot handle it. */
+TEST(metadata_not_a_chunk)
+{
+	uint64_t base;
+	long bad0;
+
+	if (!pick_node())
+		SKIP(return, "no pool has a free chunk left");
+	bad0 = gmem_pool_poisoned_chunks(pool_node);
+	base = gmem_pool_chunk_base(pool_node);
+	EXPECT_EQ(gmem_pool_hard_offline(base - getpagesize()), ENXIO);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0);
+}
+
+/*
+ * A chunk under a process mapping: reads of it get SIGBUS with
+ * BUS_MCEERR_AR at the address read, the file's other chunk is untouched,
+ * and a punch gives the slot a new, zeroed chunk while the bad one stays
+ * out of the pool.
+ */
+TEST(mapped_chunk)
+{
+	uint64_t nr, size, phys, val, *mem, *bad;
+	struct kvm_vm *vm;
+	void *addr = NULL;
+	long free0, bad0;
+	int fd;
+
+	if (!pick_node())
+		SKIP(return, "no pool has a free chunk left");
+	nr = case_chunks();
+	size = nr * chunk_size;
+	free0 = gmem_pool_free_chunks(pool_node);
+	bad0 = gmem_pool_poisoned_chunks(pool_node);
+	vm = vm_create_barebones();
+	fd = gmem_pool_create(vm, size, POOL_MMAP, pool_node);
+	mem = map_file(fd, size);
+	mem[0] = POISON_PATTERN;
+	if (nr > 1)
+		mem[chunk_size / 8] = POISON_PATTERN;
+	phys = phys_of(mem);
+	expect_chunk_phys(_metadata, phys);
+
+	bad = mem + POISON_PAGE * getpagesize() / 8;
+	ASSERT_EQ(gmem_pool_hard_offline(phys + POISON_PAGE * getpagesize()), 0);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0 + 1);
+
+	EXPECT_EQ(gmem_pool_read_sigbus_code(bad, &val, &addr), BUS_MCEERR_AR);
+	EXPECT_EQ(addr, (void *)bad);
+	EXPECT_EQ(gmem_pool_read_sigbus_code(mem, &val, &addr), BUS_MCEERR_AR);
+	if (nr > 1) {
+		EXPECT_EQ(gmem_pool_read_sigbus_code(mem + chunk_size / 8, &val,
+						     &addr), 0);
+		EXPECT_EQ(val, POISON_PATTERN);
+	}
+
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			    chunk_size), 0);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - nr);
+	if (free0 > (long)nr) {
+		EXPECT_EQ(gmem_pool_read_sigbus_code(mem, &val, &addr), 0);
+		EXPECT_EQ(val, 0);
+		EXPECT_NE(phys_of(mem), phys);
+	}
+
+	munmap(mem, size);
+	close(fd);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0 + 1);
+	kvm_vm_free(vm);
+}
+
+static void guest_private_code(uint64_t gpa, uint64_t stride, uint64_t nr)
+{
+	uint64_t i;
+
+	for (i = 0; i < nr; i++)
+		WRITE_ONCE(*(uint64_t *)(gpa + i * stride), POISON_PATTERN);
+	GUEST_SYNC(STAGE_WRITTEN);
+	if (nr > 1)
+		GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)(gpa + stride)),
+				POISON_PATTERN);
+	GUEST_SYNC(STAGE_OTHER_READ);
+	GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)(gpa + POISON_PAGE * PAGE_SIZE)),
+			POISON_PATTERN);
+	GUEST_DONE();
+}
+
+/*
+ * A chunk under a running guest's private memory: its SPTEs go, and the
+ * guest's next access to it ends KVM_RUN with -EHWPOISON and a memory fault
+ * exit at the page, as stock guest_memfd does for a poisoned folio; the
+ * file's other chunk keeps working.
+ */
+TEST(guest_private_chunk)
+{
+	uint64_t nr, size, gpa = POISON_GPA, phys;
+	struct kvm_vcpu *vcpu;
+	long free0, bad0;
+	struct kvm_vm *vm;
+	uint8_t *raw;
+	void *shared;
+	int fd;
+
+	if (!(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM)))
+		SKIP(return, "KVM_X86_SW_PROTECTED_VM not supported");
+	if (!pick_node())
+		SKIP(return, "no pool has a free chunk left");
+	nr = case_chunks();
+	size = nr * chunk_size;
+	free0 = gmem_pool_free_chunks(pool_node);
+	bad0 = gmem_pool_poisoned_chunks(pool_node);
+
+	vm = gmem_pool_create_private_vm(&vcpu, guest_private_code);
+	phys = next_chunk_phys(vm);
+	fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, pool_node);
+	/* The first chunk of the file is the one next_chunk_phys() found. */
+	ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, chunk_size), 0);
+
+	raw = mmap(NULL, size + chunk_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(raw, MAP_FAILED);
+	shared = align_ptr_up(raw, chunk_size);
+	vm_set_user_memory_region2(vm, POISON_SLOT, KVM_MEM_GUEST_MEMFD, gpa,
+				   size, shared, fd, 0);
+	vm_mem_set_private(vm, gpa, size);
+	virt_map_level(vm, gpa, gpa, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 3, gpa, chunk_size, nr);
+
+	gmem_pool_run_to(vcpu, STAGE_WRITTEN);
+	ASSERT_EQ(gmem_pool_hard_offline(phys + POISON_PAGE * getpagesize()), 0);
+	EXPECT_EQ(gmem_pool_poisoned_chunks(pool_node), bad0 + 1);
+	gmem_pool_run_to(vcpu, STAGE_OTHER_READ);
+
+	errno = 0;
+	EXPECT_EQ(_vcpu_run(vcpu), -1);
+	EXPECT_EQ(errno, EHWPOISON);
+	EXPECT_EQ(vcpu->run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	EXPECT_EQ(vcpu->run->memory_fault.gpa, gpa + POISON_PAGE * PAGE_SIZE);
+	EXPECT_TRUE(vcpu->run->memory_fault.flags &
+		    KVM_MEMORY_EXIT_FLAG_PRIVATE);
+	/* Again: the chunk stays retired, nothing was handed out meanwhile. */
+	errno = 0;
+	EXPECT_EQ(_vcpu_run(vcpu), -1);
+	EXPECT_EQ(errno, EHWPOISON);
+
+	kvm_vm_free(vm);
+	close(fd);
+	munmap(raw, size + chunk_size);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
+}
+
+static sigjmp_buf run_jmp;
+static int run_code;
+static void *run_addr;
+
+static void run_sigbus(int sig, siginfo_t *info, void *ctx)
+{
+	run_code = info->si_code;
+	run_addr = info->si_addr;
+	siglongjmp(run_jmp, 1);
+}
+
+/* KVM_RUN once; the SIGBUS code it raised in this thread, or 0. */
+static int run_sigbus_code(struct kvm_vcpu *vcpu)
+{
+	struct sigaction sa = {
+		.sa_sigaction = run_sigbus,
+		.sa_flags = SA_SIGINFO,
+	}, old;
+	int code = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(run_jmp, 1))
+		code = run_code;
+	else
+		_vcpu_run(vcpu);
+	sigaction(SIGBUS, &old, NULL);
+	return code;
+}
+
+static void guest_read_code(uint64_t gpa)
+{
+	GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)gpa), POISON_PATTERN);
+	GUEST_SYNC(STAGE_WRITTEN);
+	GUEST_ASSERT_EQ(READ_ONCE(*(uint64_t *)gpa), POISON_PATTERN);
+	GUEST_DONE();
+}
+
+/*
+ * A default VM whose memslot is a process mapping of a pool file: KVM
+ * follows the mapping, finds the chunk retired and sends the VMM thread
+ * SIGBUS with BUS_MCEERR_AR at the memslot's address, as for any poisoned
+ * page of a VMM.
+ */
+TEST(guest_mapped_chunk)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t *mem, phys;
+	long free0;
+	int fd;
+
+	if (!pick_node())
+		SKIP(return, "no pool has a free chunk left");
+	free0 = gmem_pool_free_chunks(pool_node);
+	vm = vm_create_with_one_vcpu(&vcpu, guest_read_code);
+	fd = gmem_pool_create(vm, chunk_size, POOL_MMAP, pool_node);
+	mem = map_file(fd, chunk_size);
+	mem[0] = POISON_PATTERN;
+	phys = phys_of(mem);
+	vm_set_user_memory_region(vm, POISON_SLOT, 0, POISON_GPA, chunk_size,
+				  mem);
+	virt_map_level(vm, POISON_GPA, POISON_GPA, chunk_size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 1, POISON_GPA);
+
+	gmem_pool_run_to(vcpu, STAGE_WRITTEN);
+	ASSERT_EQ(gmem_pool_hard_offline(phys), 0);
+	EXPECT_EQ(run_sigbus_code(vcpu), BUS_MCEERR_AR);
+	EXPECT_EQ(run_addr, (void *)mem);
+
+	kvm_vm_free(vm);
+	munmap(mem, chunk_size);
+	close(fd);
+	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
+}
+
+int main(int argc, char **argv)
+{
+	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
+	chunk_size = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	TEST_REQUIRE(chunk_size);
+	TEST_REQUIRE(!access(GMEM_POOL_HARD_OFFLINE, W_OK));
+	return test_harness_run(argc, argv);
+}
