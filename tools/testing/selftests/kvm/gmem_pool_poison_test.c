@@ -9,6 +9,18 @@
  * guest, SIGBUS with BUS_MCEERR_AR for a process mapping or a VM whose
  * memslot is such a mapping.  Each case retires a chunk for the rest of the
  * boot, so this program runs last in its boot, as root.
+ *
+ * Across a live update (two boots, not the harness):
+ *
+ *   preserve-poison SESSION TOKEN
+ *	retire a free chunk of node 0, and chunk 1 of a two-chunk mapped file
+ *	that is then preserved in SESSION under TOKEN (the session is held
+ *	until the kexec); the addresses go to POISON_STATE, which the kexec
+ *	carries in the next initramfs.
+ *   retrieve-poison SESSION TOKEN
+ *	in the next kernel: both chunks are retired again, the file's chunk 0
+ *	is whole and chunk 1 raises BUS_MCEERR_AR, for the VMM and for a VM,
+ *	and no file is handed either chunk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +46,8 @@
 #define POISON_PATTERN		0x5a5a5a5a5a5a5a5aULL
 #define POISON_PAGE		3
 #define POOL_MMAP		(GUEST_MEMFD_FLAG_POOL | GUEST_MEMFD_FLAG_POOL_MMAP)
+#define POISON_STATE		"/poison-state"
+#define LU_CHUNKS		2
 
 enum poison_stage {
 	STAGE_WRITTEN = 1,
@@ -362,11 +376,162 @@ TEST(guest_mapped_chunk)
 	EXPECT_EQ(gmem_pool_free_chunks(pool_node), free0 - 1);
 }
 
+/* Word @i of the preserved file's chunk 0. */
+static uint64_t lu_word(uint64_t token, uint64_t i)
+{
+	return POISON_PATTERN ^ (token << 32) ^ i;
+}
+
+static int do_preserve_poison(const char *name, uint64_t token)
+{
+	uint64_t size = LU_CHUNKS * chunk_size, free_phys, p0, p1, val, i;
+	long free0 = gmem_pool_free_chunks(0);
+	long bad0 = gmem_pool_poisoned_chunks(0);
+	struct kvm_vm *vm = vm_create_barebones();
+	uint64_t *mem, *second;
+	void *addr;
+	int fd, session;
+	FILE *f;
+
+	free_phys = next_chunk_phys(vm);
+	TEST_ASSERT_EQ(gmem_pool_hard_offline(free_phys), 0);
+
+	fd = gmem_pool_create(vm, size, POOL_MMAP, 0);
+	mem = map_file(fd, size);
+	second = mem + chunk_size / 8;
+	for (i = 0; i < chunk_size / 8; i += getpagesize() / 8)
+		mem[i] = lu_word(token, i);
+	*second = POISON_PATTERN;
+	p0 = phys_of(mem);
+	p1 = phys_of(second);
+	TEST_ASSERT_EQ(gmem_pool_hard_offline(p1 + POISON_PAGE * getpagesize()),
+		       0);
+	TEST_ASSERT_EQ(gmem_pool_read_sigbus_code(second, &val, &addr),
+		       BUS_MCEERR_AR);
+	printf("ok: free chunk %#lx and the file's chunk %#lx retired\n",
+	       free_phys, p1);
+
+	session = gmem_pool_luo_new_session(name);
+	gmem_pool_luo_preserve(session, fd, token);
+	gmem_pool_luo_hold(&session, 1);
+	close(session);
+	munmap(mem, size);
+	close(fd);
+	kvm_vm_free(vm);
+
+	TEST_ASSERT_EQ(gmem_pool_poisoned_chunks(0), bad0 + 2);
+	TEST_ASSERT_EQ(gmem_pool_free_chunks(0), free0 - 1 - LU_CHUNKS);
+	f = fopen(POISON_STATE, "w");
+	TEST_ASSERT(f, "open %s: %s", POISON_STATE, strerror(errno));
+	fprintf(f, "%#lx %#lx %#lx\n", free_phys, p0, p1);
+	fclose(f);
+	printf("ok: the file with a retired chunk is preserved in %s\n", name);
+	return 0;
+}
+
+static void guest_read_second(uint64_t gpa)
+{
+	READ_ONCE(*(uint64_t *)gpa);
+	GUEST_DONE();
+}
+
+/* A default VM reading @gpa, the retired chunk of @mem: SIGBUS, MCEERR_AR. */
+static void check_vm_sigbus(uint64_t *mem, uint64_t size)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_read_second);
+	vm_set_user_memory_region(vm, POISON_SLOT, 0, POISON_GPA, size, mem);
+	virt_map_level(vm, POISON_GPA, POISON_GPA, size, PG_LEVEL_2M);
+	vcpu_args_set(vcpu, 1, POISON_GPA + chunk_size);
+	TEST_ASSERT_EQ(run_sigbus_code(vcpu), BUS_MCEERR_AR);
+	TEST_ASSERT_EQ(run_addr, (void *)(mem + chunk_size / 8));
+	kvm_vm_free(vm);
+}
+
+/* Take every free chunk of node 0: none may be @a or @b. */
+static void check_never_handed_out(uint64_t a, uint64_t b)
+{
+	long nr = gmem_pool_free_chunks(0), i;
+	struct kvm_vm *vm = vm_create_barebones();
+	uint64_t *mem, phys;
+	int fd;
+
+	if (nr <= 0) {
+		kvm_vm_free(vm);
+		return;
+	}
+	fd = gmem_pool_create(vm, nr * chunk_size, POOL_MMAP, 0);
+	mem = map_file(fd, nr * chunk_size);
+	for (i = 0; i < nr; i++) {
+		mem[i * chunk_size / 8] = POISON_PATTERN;
+		phys = phys_of(mem + i * chunk_size / 8);
+		TEST_ASSERT(phys != a && phys != b,
+			    "retired chunk %#lx handed out again", phys);
+	}
+	TEST_ASSERT_EQ(gmem_pool_free_chunks(0), 0);
+	munmap(mem, nr * chunk_size);
+	close(fd);
+	kvm_vm_free(vm);
+	printf("ok: %ld free chunks taken, neither retired chunk among them\n",
+	       nr);
+}
+
+static int do_retrieve_poison(const char *name, uint64_t token)
+{
+	uint64_t size = LU_CHUNKS * chunk_size, free_phys, p0, p1, val, i;
+	uint64_t *mem, *second;
+	long free0, bad;
+	int session, fd;
+	void *addr;
+	FILE *f;
+
+	f = fopen(POISON_STATE, "r");
+	TEST_ASSERT(f, "open %s: %s", POISON_STATE, strerror(errno));
+	TEST_ASSERT_EQ(fscanf(f, "%lx %lx %lx", &free_phys, &p0, &p1), 3);
+	fclose(f);
+	bad = gmem_pool_poisoned_chunks(0);
+	TEST_ASSERT(bad == 2, "%ld chunks retired after the kexec, want 2", bad);
+	printf("ok: the next kernel retired both chunks again\n");
+
+	free0 = gmem_pool_free_chunks(0);
+	session = gmem_pool_luo_get_session(name);
+	fd = gmem_pool_luo_retrieve(session, token);
+	mem = map_file(fd, size);
+	second = mem + chunk_size / 8;
+	TEST_ASSERT_EQ(phys_of(mem), p0);
+	for (i = 0; i < chunk_size / 8; i += getpagesize() / 8)
+		TEST_ASSERT_EQ(mem[i], lu_word(token, i));
+	TEST_ASSERT_EQ(gmem_pool_read_sigbus_code(second, &val, &addr),
+		       BUS_MCEERR_AR);
+	TEST_ASSERT_EQ(addr, (void *)second);
+	check_vm_sigbus(mem, size);
+	printf("ok: chunk 0 is whole; chunk 1 raises BUS_MCEERR_AR for the VMM and a VM\n");
+
+	TEST_ASSERT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				 chunk_size, chunk_size), 0);
+	TEST_ASSERT_EQ(gmem_pool_free_chunks(0), free0);
+	gmem_pool_luo_finish(session);
+	close(session);
+	check_never_handed_out(free_phys, p1);
+	munmap(mem, size);
+	close(fd);
+	TEST_ASSERT_EQ(gmem_pool_free_chunks(0), free0 + 1);
+	TEST_ASSERT_EQ(gmem_pool_poisoned_chunks(0), 2);
+	printf("ok: closing the file gave back chunk 0 only\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
 	chunk_size = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
 	TEST_REQUIRE(chunk_size);
 	TEST_REQUIRE(!access(GMEM_POOL_HARD_OFFLINE, W_OK));
+	if (argc == 4 && !strcmp(argv[1], "preserve-poison"))
+		return do_preserve_poison(argv[2], strtoull(argv[3], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "retrieve-poison"))
+		return do_retrieve_poison(argv[2], strtoull(argv[3], NULL, 0));
 	return test_harness_run(argc, argv);
 }
