@@ -569,7 +569,8 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_pin_chunk);
  * @pool: the pool
  * @idx: index of the chunk
  *
- * The last unpin of a chunk whose owner let it go meanwhile frees it.
+ * The last unpin of a chunk whose owner let it go meanwhile frees it, or
+ * passes it to %GMEM_CHUNK_OWNER_POISONED if it was retired meanwhile.
  *
  * Return: 0, or -EINVAL if @idx is out of range or not pinned (the caller
  * decides how loudly to complain).
@@ -591,7 +592,12 @@ int gmem_pool_unpin_chunk(struct gmem_pool *pool, unsigned long idx)
 		xa_store(&pool->pins, idx, xa_mk_value(pins - 1), GFP_NOWAIT);
 	} else {
 		xa_erase(&pool->pins, idx);
-		if (pool->owners[idx] == GMEM_CHUNK_OWNER_PINNED) {
+		if (pool->owners[idx] != GMEM_CHUNK_OWNER_PINNED) {
+			/* Still its owner's, or retired for good. */
+		} else if (pool->poisoned && test_bit(idx, pool->poisoned)) {
+			/* Retired while nobody but the pin held it. */
+			pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
+		} else {
 			__clear_bit(idx, pool->bitmap);
 			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
 			pool->hdr->nfree++;

@@ -601,6 +601,18 @@ static void gmem_pool_test_pin_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
 	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_POISONED);
 	KUNIT_EXPECT_TRUE(test, test_bit(idx, pool->bitmap));
+	/* Pinned, freed, then retired: the last unpin does not free it. */
+	KUNIT_ASSERT_EQ(test, gmem_pool_alloc_chunk(pool, GMEM_TEST_OWNER_A,
+						    &idx), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_pin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, gmem_pool_free_chunk(pool, idx,
+						   GMEM_TEST_OWNER_A), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_PINNED);
+	KUNIT_ASSERT_EQ(test, gmem_pool_poison_chunk(pool, idx, &owner), 0);
+	KUNIT_EXPECT_EQ(test, owner, GMEM_CHUNK_OWNER_PINNED);
+	KUNIT_EXPECT_EQ(test, gmem_pool_unpin_chunk(pool, idx), 0);
+	KUNIT_EXPECT_EQ(test, pool->owners[idx], GMEM_CHUNK_OWNER_POISONED);
+	KUNIT_EXPECT_TRUE(test, test_bit(idx, pool->bitmap));
 }
 
 static struct kunit_case gmem_pool_alloc_cases[] = {
