@@ -6,7 +6,9 @@
  *
  * /sys/kernel/debug/gmem_pool/node<N>_map shows the whole reservation of a
  * node's pool in chunk-sized units, one character each: 'M' for metadata
- * or slack that holds no chunk, '.' for a free chunk, 'U' for a used one.
+ * or slack that holds no chunk, '.' for a free chunk, 'U' for a used one,
+ * 'x' for a chunk a memory error retired that its owner still holds and 'X'
+ * for a retired chunk that no one holds any more (never handed out again).
  * Each line holds 64 units and starts with the index of its first unit,
  * so fragmentation is visible at a glance.  A 1 GiB-chunk pool whose
  * metadata takes one section still shows one 'M' for it.
@@ -65,6 +67,9 @@ static char gmem_pool_map_char(struct gmem_pool *pool, unsigned long unit)
 	lockdep_assert_held(&pool->lock);
 	if (unit < head || unit - head >= pool->layout.nchunks)
 		return 'M';
+	if (gmem_pool_chunk_poisoned(pool, unit - head))
+		return pool->owners[unit - head] == GMEM_CHUNK_OWNER_POISONED ?
+		       'X' : 'x';
 	return test_bit(unit - head, pool->bitmap) ? 'U' : '.';
 }
 

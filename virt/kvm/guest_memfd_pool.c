@@ -1323,6 +1323,38 @@ static const struct vm_operations_struct kvm_gmem_pool_vm_ops = {
 };
 
 /**
+ * kvm_gmem_pool_vma_poisoned() - whether a mapped pool file's page is retired
+ * @vma: a VMA of the caller's mm, mmap_lock held
+ * @addr: an address in @vma
+ *
+ * KVM asks when it could not resolve @addr of a VM_PFNMAP memslot: the
+ * fault path gives a pfnmap no way to say "poisoned", and a retired chunk
+ * must reach the vCPU thread as SIGBUS with BUS_MCEERR_AR, as a poisoned
+ * page of ordinary memory does.
+ *
+ * Return: true if @vma maps a pool file and the chunk behind @addr was
+ * retired by a memory error.
+ */
+bool kvm_gmem_pool_vma_poisoned(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct kvm_gmem_pool *pool;
+	unsigned long pfn;
+	pgoff_t idx;
+
+	if (vma->vm_ops != &kvm_gmem_pool_vm_ops)
+		return false;
+	pool = kvm_gmem_pool_of(file_inode(vma->vm_file));
+	idx = (vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT)) >>
+	      pool->order;
+	if (idx >= pool->nr_chunks)
+		return false;
+	mutex_lock(&pool->lock);
+	pfn = pool->chunks[idx];
+	mutex_unlock(&pool->lock);
+	return pfn != KVM_GMEM_POOL_HOLE && kvm_gmem_pool_pfn_poisoned(pfn);
+}
+
+/**
  * kvm_gmem_pool_mmap() - mmap() of a GUEST_MEMFD_FLAG_POOL_MMAP file
  * @file: the guest_memfd
  * @vma: the new mapping

@@ -753,38 +753,6 @@ TEST(mmap_refusals)
 	kvm_vm_free(vm);
 }
 
-/*
- * /proc/self/pagemap over a mapping of a pool file: the walk meets PMD (and
- * PUD) entries of memory that has no struct page, and must report the pfn
- * of each page without looking for one (6.12 took pmd_page() of it).  The
- * 6.12 walk splits a PUD entry, so with 1 GiB chunks the page is reported
- * absent and maps again at the next access.
- */
-TEST(mmap_pagemap)
-{
-	long base = gmem_pool_chunk_base(pool_node);
-	uint64_t size = chunk_size, off, pfn, *mem;
-	struct kvm_vm *vm = vm_create_barebones();
-	int fd;
-
-	fd = pool_create_mmap(vm, size);
-	mem = pool_map(fd, size);
-	for (off = 0; off < size; off += SZ_2M) {
-		mem[off / 8] = PATTERN_HOST ^ off;
-		pfn = gmem_pool_pagemap_pfn((uint8_t *)mem + off + PAGE_SIZE);
-		if (chunk_size == SZ_1G && !pfn)
-			continue;
-		ASSERT_NE(pfn, 0);
-		EXPECT_GE(pfn * PAGE_SIZE, (uint64_t)base);
-		EXPECT_EQ((pfn * PAGE_SIZE - base) % chunk_size, off + PAGE_SIZE);
-	}
-	for (off = 0; off < size; off += SZ_2M)
-		EXPECT_EQ(mem[off / 8], PATTERN_HOST ^ off);
-	munmap(mem, size);
-	close(fd);
-	kvm_vm_free(vm);
-}
-
 /* A mappable file cannot back private memory: the VMM could read it. */
 TEST(mmap_not_private)
 {

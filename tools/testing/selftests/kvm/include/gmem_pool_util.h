@@ -20,9 +20,9 @@
 /* An unprivileged uid and gid (nobody) for the tests that drop root. */
 #define GMEM_POOL_NOBODY	65534
 #define GMEM_POOL_HARD_OFFLINE	"/sys/devices/system/memory/hard_offline_page"
-/* /proc/pid/pagemap: bit 63 present, bits 0-54 the pfn. */
-#define GMEM_POOL_PM_PRESENT	(1ULL << 63)
-#define GMEM_POOL_PM_PFN_MASK	((1ULL << 55) - 1)
+#define GMEM_POOL_DEBUGFS_MAP	"/sys/kernel/debug/gmem_pool/node%d_map"
+/* Chunks gmem_pool_chunk_map() can describe, NUL included. */
+#define GMEM_POOL_MAP_MAX	65536
 
 /* Host page-table levels gmem_pool_host_levels() counts. */
 enum gmem_pool_level {
@@ -39,7 +39,7 @@ long gmem_pool_free_chunks(int nid);
 long gmem_pool_total_chunks(int nid);
 long gmem_pool_poisoned_chunks(int nid);
 long gmem_pool_chunk_base(int nid);
-uint64_t gmem_pool_pagemap_pfn(const void *addr);
+long gmem_pool_chunk_map(int nid, char *buf, size_t len);
 int gmem_pool_hard_offline(uint64_t phys);
 int gmem_pool_find_node(uint64_t nr);
 

@@ -155,26 +155,44 @@ long gmem_pool_chunk_base(int nid)
 }
 
 /**
- * gmem_pool_pagemap_pfn() - The pfn that maps an address of the caller.
- * @addr: an address of the calling process.
+ * gmem_pool_chunk_map() - The state of each chunk of a node's pool.
+ * @nid: NUMA node.
+ * @buf: filled with one character a chunk, NUL terminated: '.' free, 'U'
+ *	used, 'x' retired and still held, 'X' retired and held by no one.
+ * @len: size of @buf.
  *
- * Reads /proc/self/pagemap (pfns need CAP_SYS_ADMIN).
+ * Reads /sys/kernel/debug/gmem_pool/node<@nid>_map and drops the units
+ * before chunk 0 (metadata, 'M') and after the last chunk.
  *
- * Return: the pfn, or 0 if @addr is not mapped.
+ * Return: the number of chunks.
  */
-uint64_t gmem_pool_pagemap_pfn(const void *addr)
+long gmem_pool_chunk_map(int nid, char *buf, size_t len)
 {
-	uint64_t entry = 0;
-	off_t off = (uintptr_t)addr / getpagesize() * sizeof(entry);
-	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long nr = gmem_pool_total_chunks(nid), head = 0, n = 0;
+	char path[128], line[256], units[128];
+	unsigned long first;
+	FILE *f;
+	int i;
 
-	TEST_ASSERT(fd >= 0, "open pagemap: %s", strerror(errno));
-	TEST_ASSERT(pread(fd, &entry, sizeof(entry), off) == sizeof(entry),
-		    "read pagemap: %s", strerror(errno));
-	close(fd);
-	if (!(entry & GMEM_POOL_PM_PRESENT))
-		return 0;
-	return entry & GMEM_POOL_PM_PFN_MASK;
+	snprintf(path, sizeof(path), GMEM_POOL_DEBUGFS_MAP, nid);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	TEST_ASSERT(nr > 0 && (size_t)nr < len, "node %d: %ld chunks", nid, nr);
+	while (fgets(line, sizeof(line), f)) {
+		TEST_ASSERT(sscanf(line, "%lu %127s", &first, units) == 2,
+			    "%s: bad line '%s'", path, line);
+		for (i = 0; units[i]; i++) {
+			if (!n && units[i] == 'M')
+				head++;
+			else if (n < nr)
+				buf[n++] = units[i];
+		}
+	}
+	fclose(f);
+	TEST_ASSERT(n == nr, "%s: %ld chunks after %ld units, want %ld", path,
+		    n, head, nr);
+	buf[n] = '\0';
+	return nr;
 }
 
 /**
