@@ -201,8 +201,8 @@ int gmem_pool_poison_chunk(struct gmem_pool *pool, unsigned long idx,
 			   u32 *owner);
 bool gmem_pool_chunk_poisoned(struct gmem_pool *pool, unsigned long idx);
 unsigned long gmem_pool_nr_poisoned(struct gmem_pool *pool);
-int gmem_pool_for_each_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
-				void *arg);
+int gmem_pool_walk_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
+			    void *arg);
 int gmem_pool_pin_chunk(struct gmem_pool *pool, unsigned long idx);
 int gmem_pool_unpin_chunk(struct gmem_pool *pool, unsigned long idx);
 

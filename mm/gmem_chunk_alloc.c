@@ -476,7 +476,7 @@ unsigned long gmem_pool_nr_poisoned(struct gmem_pool *pool)
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_poisoned);
 
 /**
- * gmem_pool_for_each_poisoned() - call @fn on every retired chunk
+ * gmem_pool_walk_poisoned() - call @fn on every retired chunk
  * @pool: the pool
  * @fn: called with the chunk's first pfn and its owner now (a file's, the
  *	hand-over's or %GMEM_CHUNK_OWNER_POISONED), without @pool->lock held
@@ -487,9 +487,8 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_pool_nr_poisoned);
  *
  * Return: 0 after a full walk, else the first non-zero value of @fn.
  */
-/* The name is in parentheses: checkpatch reads "*for_each_*(" as a loop. */
-int (gmem_pool_for_each_poisoned)(struct gmem_pool *pool, gmem_chunk_fn fn,
-				  void *arg)
+int gmem_pool_walk_poisoned(struct gmem_pool *pool, gmem_chunk_fn fn,
+			    void *arg)
 {
 	unsigned long idx = 0, nchunks = pool->layout.nchunks;
 	u32 owner;
@@ -510,7 +509,7 @@ int (gmem_pool_for_each_poisoned)(struct gmem_pool *pool, gmem_chunk_fn fn,
 		idx++;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(gmem_pool_for_each_poisoned);
+EXPORT_SYMBOL_IF_KUNIT(gmem_pool_walk_poisoned);
 
 /* Pins of chunk @idx, from its xarray entry; @pool->lock held. */
 static unsigned long __gmem_pool_pins(struct gmem_pool *pool,

@@ -495,9 +495,8 @@ static void gmem_pool_test_poison_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gmem_pool_poison_chunk(pool,
 						     pool->layout.nchunks,
 						     &owner), -EINVAL);
-	KUNIT_ASSERT_EQ(test, gmem_pool_for_each_poisoned(pool,
-							  gmem_test_collect,
-							  seen), 0);
+	KUNIT_ASSERT_EQ(test, gmem_pool_walk_poisoned(pool, gmem_test_collect,
+						      seen), 0);
 	KUNIT_ASSERT_EQ(test, seen[0], 2);
 	KUNIT_EXPECT_EQ(test, seen[1], gmem_pool_chunk_pfn(pool, 2));
 	KUNIT_EXPECT_EQ(test, seen[2], gmem_pool_chunk_pfn(pool, 5));
