@@ -33,8 +33,9 @@
  * (gmem_handover_restore.c); RETRIEVE_FD gives a file its chunks back
  * (O(chunks), contents untouched, retired ones still retired), FINISH (or
  * closing the retrieved session) zeroes and frees what was not retrieved,
- * a retired chunk passing to the carveout's poisoned owner unzeroed.  A keyed record that fails validation is
- * rejected whole and every chunk it names is quarantined.  Incoming
+ * a retired chunk passing to the carveout's poisoned owner unzeroed.  A
+ * keyed record that fails validation is rejected whole and every chunk it
+ * names is quarantined, those of its poisoned table too.  Incoming
  * sessions are not carried over by the next kexec: what nobody retrieves
  * returns to the pool then.
  *

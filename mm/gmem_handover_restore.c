@@ -46,6 +46,10 @@
 
 #define HO_HDR	sizeof(struct gmem_handover_header)
 
+/* The status line of an adopted record (sysfs-kernel-mm-gmem_pool). */
+#define GMEM_HO_STATUS_RESTORED \
+	"restored: %u sessions, %u files, %llu chunks, %u poisoned, generation %llu, %llu us"
+
 static struct gmem_handover_pool gmem_ho_rpools[MAX_NUMNODES] __initdata;
 
 static u64 __init gmem_ho_quarantine_range(int nid, u64 phys, u64 len)
@@ -303,8 +307,8 @@ static void __init gmem_ho_trust(void *rec, size_t len, u64 t0)
 		return;
 	}
 	retired = gmem_ho_retire(&view, &failed);
-	gmem_ho_set_status("restored: %u sessions, %u files, %llu chunks, %u poisoned, generation %llu, %llu us",
-			   view.nr_sessions, view.nr_files, nr_chunks, retired,
+	gmem_ho_set_status(GMEM_HO_STATUS_RESTORED, view.nr_sessions,
+			   view.nr_files, nr_chunks, retired,
 			   gmem_handover_generation(&view),
 			   div_u64(local_clock() - t0, NSEC_PER_USEC));
 	pr_info("restored: %u sessions, %u files, %llu chunks, %u poisoned chunks retired (record version %u)\n",
