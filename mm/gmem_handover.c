@@ -22,9 +22,9 @@
  * every chunk memory_failure() retired, and the pools stop handing out
  * chunks.  A kexec with more retired chunks than a record carries
  * (%GMEM_HANDOVER_MAX_POISONED) is refused rather than forget one; a chunk
- * retired after the seal is not carried.  From then on nothing changes chunk ownership:
- * preserved files are frozen and referenced, no file is retrieved, no
- * session is thawed, and a chunk freed by anyone stays free.
+ * retired after the seal is not carried.  From then on nothing changes
+ * chunk ownership: preserved files are frozen and referenced, no file is
+ * retrieved, no session is thawed, and a chunk freed by anyone stays free.
  *
  * The next kernel trusts the record only if it carries the key that its
  * kexec carried (gmem_handover_restore_init()).  A good record becomes
