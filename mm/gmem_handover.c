@@ -18,18 +18,24 @@
  * kernel_kexec() seals the hand-over before the point of no return
  * (gmem_handover_seal()): the record of every outgoing session is written
  * into the room the carveout keeps for it, with the key that
- * kexec_file_load() gave the image (gmem_handover_boot.c), and the pools
- * stop handing out chunks.  From then on nothing changes chunk ownership:
- * preserved files are frozen and referenced, no file is retrieved, no
- * session is thawed, and a chunk freed by anyone stays free.
+ * kexec_file_load() gave the image (gmem_handover_boot.c), together with
+ * every chunk memory_failure() retired, and the pools stop handing out
+ * chunks.  A kexec with more retired chunks than a record carries
+ * (%GMEM_HANDOVER_MAX_POISONED) is refused rather than forget one; a chunk
+ * retired after the seal is not carried.  From then on nothing changes
+ * chunk ownership: preserved files are frozen and referenced, no file is
+ * retrieved, no session is thawed, and a chunk freed by anyone stays free.
  *
  * The next kernel trusts the record only if it carries the key that its
  * kexec carried (gmem_handover_restore_init()).  A good record becomes
  * "incoming" sessions whose files own their chunks under hand-over owner
- * ids; RETRIEVE_FD gives a file its chunks back (O(chunks), contents
- * untouched), FINISH (or closing the retrieved session) zeroes and frees
- * what was not retrieved.  A keyed record that fails validation is
- * rejected whole and every chunk it names is quarantined.  Incoming
+ * ids, and the chunks of its poisoned table are retired again
+ * (gmem_handover_restore.c); RETRIEVE_FD gives a file its chunks back
+ * (O(chunks), contents untouched, retired ones still retired), FINISH (or
+ * closing the retrieved session) zeroes and frees what was not retrieved,
+ * a retired chunk passing to the carveout's poisoned owner unzeroed.  A
+ * keyed record that fails validation is rejected whole and every chunk it
+ * names is quarantined, those of its poisoned table too.  Incoming
  * sessions are not carried over by the next kexec: what nobody retrieves
  * returns to the pool then.
  *
@@ -66,12 +72,19 @@
 #include "gmem_handover.h"
 #include "gmem_handover_record.h"
 
+/*
+ * Room the poisoned table may take: kept from the start, since
+ * memory_failure() retires chunks without asking the hand-over.
+ */
+#define GMEM_HO_POISONED_ROOM	(GMEM_HANDOVER_MAX_POISONED * \
+				 sizeof(struct gmem_handover_poisoned))
+
 /* The record fits the room the carveout keeps, whatever the limits allow. */
 static_assert(sizeof(struct gmem_handover_header) +
 	      GMEM_HANDOVER_MAX_NODES * sizeof(struct gmem_handover_node) +
 	      GMEM_HANDOVER_MAX_SESSIONS * sizeof(struct gmem_handover_session) +
-	      GMEM_HANDOVER_MAX_FILES * sizeof(struct gmem_handover_file) <=
-	      GMEM_POOL_RECORD_FIXED);
+	      GMEM_HANDOVER_MAX_FILES * sizeof(struct gmem_handover_file) +
+	      GMEM_HO_POISONED_ROOM <= GMEM_POOL_RECORD_FIXED);
 static_assert(sizeof(struct gmem_handover_extent) <= GMEM_POOL_RECORD_PER_CHUNK);
 static_assert(GMEM_HANDOVER_MAX_SESSIONS * GMEM_HANDOVER_MAX_SESSION_FILES <=
 	      GMEM_HANDOVER_MAX_FILES);
@@ -718,9 +731,14 @@ static int gmem_ho_drop_extent(u64 slot, u32 chunk, u32 nr, void *arg)
 
 	for (i = 0; i < nr; i++) {
 		pfn = gmem_pool_chunk_pfn(d->pool, chunk + i);
-		/* Not cleared: it stays the entry's, out of the pool. */
 		ret = gmem_carveout_zero_chunk(pfn);
-		if (ret)
+		/*
+		 * A retired chunk is never zeroed: freed, it passes to
+		 * GMEM_CHUNK_OWNER_POISONED, never to another file.  One that
+		 * could not be zeroed is not freed: it stays the entry's, out
+		 * of the pool.
+		 */
+		if (ret && ret != -EHWPOISON)
 			d->err = ret;
 		else
 			gmem_carveout_free(pfn, d->owner);
@@ -837,24 +855,96 @@ static u64 __gmem_ho_nr_extents(void)
 /* Static: written once, at kexec time, when a large stack frame is unwelcome. */
 static struct gmem_handover_pool gmem_ho_pool_buf[MAX_NUMNODES];
 
-static int __gmem_ho_encode(struct gmem_pool *home, const u64 *key, size_t *len)
+/* Retired chunks of every pool, now. */
+static u64 gmem_ho_nr_poisoned(void)
 {
-	void *buf = (void *)home->hdr + home->layout.record_off;
+	struct gmem_pool *pool;
+	u64 n = 0;
+
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool))
+		n += gmem_pool_nr_poisoned(pool);
+	return n;
+}
+
+struct gmem_ho_poison_walk {
+	struct gmem_handover_enc *enc;
+	struct gmem_pool *pool;
+};
+
+static int gmem_ho_encode_poisoned_fn(unsigned long pfn, u32 owner, void *arg)
+{
+	struct gmem_ho_poison_walk *w = arg;
+	int ret;
+
+	ret = gmem_handover_add_poisoned(w->enc, w->pool->nid,
+					 gmem_pool_chunk_idx(w->pool, pfn));
+	/* More than counted: one was retired since; count again. */
+	return ret == -ENOSPC ? -EAGAIN : ret;
+}
+
+/* Pools go by ascending nid, their chunks by address: the table's order. */
+static int gmem_ho_encode_poisoned(struct gmem_handover_enc *enc)
+{
+	struct gmem_ho_poison_walk w = { .enc = enc };
+	int ret;
+
+	for (w.pool = gmem_pool_next(NULL); w.pool;
+	     w.pool = gmem_pool_next(w.pool)) {
+		ret = gmem_pool_walk_poisoned(w.pool,
+						  gmem_ho_encode_poisoned_fn, &w);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int __gmem_ho_encode_once(void *buf, const u64 *key, u32 nr_poisoned,
+				 size_t *len)
+{
 	u64 gen = gmem_ho_old_valid ? gmem_handover_generation(&gmem_ho_view) : 0;
 	struct gmem_handover_enc enc;
 	int i, nr_pools = gmem_ho_pools(gmem_ho_pool_buf);
 	int ret;
 
-	lockdep_assert_held(&gmem_ho_lock);
 	ret = gmem_handover_begin(&enc, buf, gmem_ho_room, nr_pools,
 				  gmem_ho_nr_outgoing, gmem_ho_nr_preserved,
-				  __gmem_ho_nr_extents(), gen + 1, key);
+				  __gmem_ho_nr_extents(), nr_poisoned, gen + 1,
+				  key);
 	for (i = 0; !ret && i < nr_pools; i++)
 		ret = gmem_handover_add_node(&enc, &gmem_ho_pool_buf[i]);
 	if (!ret)
 		ret = gmem_ho_encode_sessions(&enc);
 	if (!ret)
+		ret = gmem_ho_encode_poisoned(&enc);
+	if (!ret)
 		ret = gmem_handover_finish(&enc, len);
+	return ret;
+}
+
+/*
+ * Poisoned bits are never cleared, so a walk finds at least the chunks
+ * counted before it; finding more means memory_failure() retired one in
+ * between, and the record is written again.  Each retry takes a new
+ * retirement: the loop ends within GMEM_HANDOVER_MAX_POISONED rounds.
+ */
+static int __gmem_ho_encode(struct gmem_pool *home, const u64 *key, size_t *len,
+			    u32 *nr_poisoned)
+{
+	void *buf = (void *)home->hdr + home->layout.record_off;
+	u64 nr;
+	int ret;
+
+	lockdep_assert_held(&gmem_ho_lock);
+	do {
+		nr = gmem_ho_nr_poisoned();
+		if (nr > GMEM_HANDOVER_MAX_POISONED) {
+			pr_err("%llu chunks are retired, more than the %u a record carries: kexec refused\n",
+			       nr, GMEM_HANDOVER_MAX_POISONED);
+			return -E2BIG;
+		}
+		ret = __gmem_ho_encode_once(buf, key, nr, len);
+	} while (ret == -EAGAIN);
+	*nr_poisoned = nr;
 	if (!ret && gmem_ho_sabotage_mode() == GMEM_HO_SABOTAGE_CORRUPT) {
 		struct gmem_handover_header *h = buf;
 
@@ -876,13 +966,16 @@ static int __gmem_ho_seal(struct kimage *image)
 {
 	struct gmem_pool *home = gmem_carveout_record_pool();
 	u64 key[2] = { image->gmem_handover_key[0], image->gmem_handover_key[1] };
+	u32 nr_poisoned = 0;
 	size_t len = 0;
 	int ret;
 
 	if (gmem_ho_sabotage_mode() == GMEM_HO_SABOTAGE_KEY)
 		key[0] = ~key[0];
-	ret = __gmem_ho_encode(home, key, &len);
+	ret = __gmem_ho_encode(home, key, &len, &nr_poisoned);
 	memzero_explicit(key, sizeof(key));
+	if (ret == -E2BIG)
+		return -ENOSPC;
 	if (ret) {
 		/* A bug: the room was promised.  Refuse the kexec, lose nothing. */
 		pr_err("cannot write the record (%pe): kexec refused\n",
@@ -891,8 +984,8 @@ static int __gmem_ho_seal(struct kimage *image)
 	}
 	gmem_ho_sealed = true;
 	gmem_carveout_stop_alloc();
-	pr_info("record sealed: %u sessions, %llu files, %zu bytes\n",
-		gmem_ho_nr_outgoing, gmem_ho_nr_preserved, len);
+	pr_info("record sealed: %u sessions, %llu files, %u poisoned chunks, %zu bytes\n",
+		gmem_ho_nr_outgoing, gmem_ho_nr_preserved, nr_poisoned, len);
 	return 0;
 }
 
@@ -907,8 +1000,9 @@ static int __gmem_ho_seal(struct kimage *image)
  * never boots on guest memory it does not know about.
  *
  * Return: 0, also when there is nothing to hand over; -EBUSY if files are
- * preserved and @image carries no key; -EIO if the record cannot be
- * written (a bug).
+ * preserved and @image carries no key; -ENOSPC if more chunks are retired
+ * than a record carries (%GMEM_HANDOVER_MAX_POISONED); -EIO if the record
+ * cannot be written (a bug).
  */
 int gmem_handover_seal(struct kimage *image)
 {
@@ -1188,7 +1282,8 @@ static int __init gmem_handover_init(void)
 	mutex_lock(&gmem_ho_lock);
 	gmem_ho_room = home->layout.record_room;
 	gmem_ho_room_used = sizeof(struct gmem_handover_header) +
-			    nr_pools * sizeof(struct gmem_handover_node);
+			    nr_pools * sizeof(struct gmem_handover_node) +
+			    GMEM_HO_POISONED_ROOM;
 	mutex_unlock(&gmem_ho_lock);
 	return 0;
 }

@@ -11,8 +11,9 @@
  * and nothing here is left preserved when a case ends).  They check the
  * session and file limits, tokens and names in use, a file preserved twice,
  * the extents and the record room a file costs, running out of room, the
- * thaw on release, and the calls that only retrieved sessions take.  The
- * suite needs a pool on node 0 and skips without one.
+ * room kept for the largest poisoned table, the thaw on release, and the
+ * calls that only retrieved sessions take.  The suite needs a pool on node
+ * 0 and skips without one.
  */
 
 #include <kunit/test.h>
@@ -272,6 +273,24 @@ static void gmem_pool_test_ho_room(struct kunit *test)
 	fput(file);
 }
 
+/*
+ * memory_failure() retires chunks without asking the hand-over, so the
+ * room of the largest poisoned table is promised from boot on, beside the
+ * header and the node table: the seal can always write every retired chunk.
+ */
+static void gmem_pool_test_ho_room_poisoned(struct kunit *test)
+{
+	struct ho_k_ctx *ctx = test->priv;
+	struct gmem_pool *pool;
+	size_t boot = sizeof(struct gmem_handover_header);
+
+	for (pool = gmem_pool_next(NULL); pool; pool = gmem_pool_next(pool))
+		boot += sizeof(struct gmem_handover_node);
+	boot += GMEM_HANDOVER_MAX_POISONED * sizeof(struct gmem_handover_poisoned);
+	KUNIT_EXPECT_GE(test, gmem_ho_test_room_used(), boot);
+	KUNIT_EXPECT_LE(test, gmem_ho_test_room_used(), ctx->saved_room);
+}
+
 static struct kunit_case gmem_pool_ho_cases[] = {
 	KUNIT_CASE(gmem_pool_test_ho_session_names),
 	KUNIT_CASE(gmem_pool_test_ho_session_limit),
@@ -279,6 +298,7 @@ static struct kunit_case gmem_pool_ho_cases[] = {
 	KUNIT_CASE(gmem_pool_test_ho_session_files),
 	KUNIT_CASE(gmem_pool_test_ho_extents),
 	KUNIT_CASE(gmem_pool_test_ho_room),
+	KUNIT_CASE(gmem_pool_test_ho_room_poisoned),
 	{}
 };
 

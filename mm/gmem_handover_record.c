@@ -10,7 +10,8 @@
  * which is told every count up front, then gmem_handover_add_node() for
  * each pool, gmem_handover_add_session() for each session followed by
  * gmem_handover_add_file() for each of its files, each of them followed by
- * its gmem_handover_add_extent() calls, and gmem_handover_finish().  The
+ * its gmem_handover_add_extent() calls, then gmem_handover_add_poisoned()
+ * for each retired chunk, and gmem_handover_finish().  The
  * encoder refuses anything out of order or out of bounds and never writes
  * past the buffer, but it does not look for a chunk given twice: that
  * takes a bitmap, which only the validator has.
@@ -19,11 +20,13 @@
  * (gmem_handover_check_key() before validation, gmem_handover_key_eq()
  * after), calls gmem_handover_validate() on the whole record, then
  * gmem_handover_match_layout() against the pools it reserved, and only
- * then reads sessions, files and extents through the validated view.  A
- * record that breaks any rule is refused as a whole, with a reason the
- * caller can log.
+ * then reads sessions, files, extents and poisoned chunks through the
+ * validated view.  A record that breaks any rule is refused as a whole,
+ * with a reason the caller can log.  Records of version 2, which have no
+ * poisoned table, are read as well: their view has no poisoned chunk.
  *
- * Validation is O(nodes^2 + sessions^2 + files * nodes + extents), plus
+ * Validation is O(nodes^2 + sessions^2 + (files + poisoned) * nodes +
+ * extents), plus
  * one pass over the scratch bitmap's words; nothing here allocates or
  * takes a lock: the caller owns the buffers and serialises access to them.
  * The same source builds in userspace for the host unit tests and the
@@ -41,10 +44,12 @@
 #include "gmem_handover_record.h"
 
 #define HO_HDR_SIZE	sizeof(struct gmem_handover_header)
+#define HO_HDR_V2_SIZE	GMEM_HANDOVER_HEADER_V2_BYTES
 #define HO_NODE_SIZE	sizeof(struct gmem_handover_node)
 #define HO_SESSION_SIZE	sizeof(struct gmem_handover_session)
 #define HO_FILE_SIZE	sizeof(struct gmem_handover_file)
 #define HO_EXTENT_SIZE	sizeof(struct gmem_handover_extent)
+#define HO_POISONED_SIZE	sizeof(struct gmem_handover_poisoned)
 #define HO_CRC_SEED	(~0U)
 /* What ho_claim_chunks() returns when no chunk was taken already. */
 #define HO_NO_BIT	U64_MAX
@@ -54,10 +59,14 @@ static_assert(HO_NODE_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_SESSION_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_FILE_SIZE % GMEM_HANDOVER_ALIGN == 0);
 static_assert(HO_EXTENT_SIZE % GMEM_HANDOVER_ALIGN == 0);
+static_assert(HO_POISONED_SIZE % GMEM_HANDOVER_ALIGN == 0);
+static_assert(HO_HDR_V2_SIZE % GMEM_HANDOVER_ALIGN == 0);
 
 /* The compatible field as written: the string, NUL padded. */
 static const char ho_compatible[GMEM_HANDOVER_COMPATIBLE_LEN] =
 	GMEM_HANDOVER_COMPATIBLE;
+static const char ho_compatible_v2[GMEM_HANDOVER_COMPATIBLE_LEN] =
+	GMEM_HANDOVER_COMPATIBLE_V2;
 
 static const char * const ho_reason_str[] = {
 	[GMEM_HO_OK]			= "valid",
@@ -70,7 +79,7 @@ static const char * const ho_reason_str[] = {
 	[GMEM_HO_BAD_FLAGS]		= "unknown header flags or reserved field set",
 	[GMEM_HO_BAD_LENGTH]		= "total length out of bounds",
 	[GMEM_HO_BAD_CHECKSUM]		= "checksum mismatch",
-	[GMEM_HO_BAD_COUNTS]		= "node, session, file or extent count out of bounds",
+	[GMEM_HO_BAD_COUNTS]		= "table count out of bounds",
 	[GMEM_HO_BAD_SECTION]		= "section misaligned, overlapping or out of bounds",
 	[GMEM_HO_BAD_NODE]		= "malformed node entry",
 	[GMEM_HO_NODE_OVERLAP]		= "pools overlap",
@@ -85,6 +94,10 @@ static const char * const ho_reason_str[] = {
 	[GMEM_HO_BAD_FILE_EXTENTS]	= "file extent range invalid",
 	[GMEM_HO_BAD_EXTENT]		= "extent empty, unsorted or out of bounds",
 	[GMEM_HO_DUP_CHUNK]		= "chunk held twice",
+	[GMEM_HO_POISON_UNSORTED]	= "poisoned chunks unsorted",
+	[GMEM_HO_DUP_POISON]		= "poisoned chunk repeated",
+	[GMEM_HO_BAD_POISON_NODE]	= "poisoned chunk on a node without pool",
+	[GMEM_HO_BAD_POISON_CHUNK]	= "poisoned chunk past its pool",
 	[GMEM_HO_LAYOUT_NODE_MISSING]	= "node of the record has no pool",
 	[GMEM_HO_LAYOUT_CHUNK_SIZE]	= "pool chunk size changed",
 	[GMEM_HO_LAYOUT_PLACEMENT]	= "pool placement changed",
@@ -143,6 +156,13 @@ int gmem_handover_format_error(const struct gmem_handover_error *err,
 	case GMEM_HO_BAD_SESSION_FILES:
 		return snprintf(buf, size, "%s: session %llu (\"%s\")",
 				why, err->item, err->session);
+	case GMEM_HO_POISON_UNSORTED:
+	case GMEM_HO_DUP_POISON:
+	case GMEM_HO_BAD_POISON_NODE:
+	case GMEM_HO_BAD_POISON_CHUNK:
+		return snprintf(buf, size,
+				"%s: poisoned entry %llu (chunk %u of node %u)",
+				why, err->item, err->chunk, err->node);
 	case GMEM_HO_BAD_NODE:
 	case GMEM_HO_NODE_OVERLAP:
 	case GMEM_HO_DUP_NID:
@@ -221,22 +241,28 @@ static u32 ho_crc(const void *buf, size_t total_len)
  * @sessions: offset of the session table.
  * @files: offset of the file table.
  * @extents: offset of the extent table.
+ * @poisoned: offset of the poisoned table.
  */
 struct ho_layout {
 	u64 nodes;
 	u64 sessions;
 	u64 files;
 	u64 extents;
+	u64 poisoned;
 };
 
-/* The counts are bounded, so none of these sums can overflow. */
+/*
+ * The counts are bounded, and gmem_handover_record_size() checked that the
+ * extents do not overflow the size: none of these sums can overflow.
+ */
 static void ho_layout(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
-		      struct ho_layout *lo)
+		      u64 nr_extents, struct ho_layout *lo)
 {
 	lo->nodes = HO_HDR_SIZE;
 	lo->sessions = lo->nodes + (u64)nr_nodes * HO_NODE_SIZE;
 	lo->files = lo->sessions + (u64)nr_sessions * HO_SESSION_SIZE;
 	lo->extents = lo->files + (u64)nr_files * HO_FILE_SIZE;
+	lo->poisoned = lo->extents + nr_extents * HO_EXTENT_SIZE;
 }
 
 /**
@@ -246,15 +272,17 @@ static void ho_layout(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
  * @nr_files: preserved files, up to %GMEM_HANDOVER_MAX_SESSION_FILES per
  *	session.
  * @nr_extents: extents of all files together; zero if there is no file.
+ * @nr_poisoned: poisoned chunks, up to %GMEM_HANDOVER_MAX_POISONED.
  * @size: set to the record size in bytes on success: the header, then
  *	%GMEM_HANDOVER_NODE_BYTES per node, %GMEM_HANDOVER_SESSION_BYTES per
- *	session, %GMEM_HANDOVER_FILE_BYTES per file and
- *	%GMEM_HANDOVER_EXTENT_BYTES per extent.
+ *	session, %GMEM_HANDOVER_FILE_BYTES per file,
+ *	%GMEM_HANDOVER_EXTENT_BYTES per extent and
+ *	%GMEM_HANDOVER_POISONED_BYTES per poisoned chunk.
  *
  * Return: 0, or -EINVAL if a count is out of bounds or the size overflows.
  */
 int gmem_handover_record_size(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
-			      u64 nr_extents, size_t *size)
+			      u64 nr_extents, u32 nr_poisoned, size_t *size)
 {
 	struct ho_layout lo;
 	u64 bytes;
@@ -262,11 +290,15 @@ int gmem_handover_record_size(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
 	if (!nr_nodes || nr_nodes > GMEM_HANDOVER_MAX_NODES ||
 	    nr_sessions > GMEM_HANDOVER_MAX_SESSIONS ||
 	    nr_files > nr_sessions * GMEM_HANDOVER_MAX_SESSION_FILES ||
-	    (!nr_files && nr_extents))
+	    (!nr_files && nr_extents) ||
+	    nr_poisoned > GMEM_HANDOVER_MAX_POISONED)
 		return -EINVAL;
-	ho_layout(nr_nodes, nr_sessions, nr_files, &lo);
+	ho_layout(nr_nodes, nr_sessions, nr_files, 0, &lo);
 	if (check_mul_overflow(nr_extents, (u64)HO_EXTENT_SIZE, &bytes) ||
-	    check_add_overflow(bytes, lo.extents, &bytes) || bytes > SIZE_MAX)
+	    check_add_overflow(bytes, lo.extents, &bytes) ||
+	    check_add_overflow(bytes, (u64)nr_poisoned * HO_POISONED_SIZE,
+			       &bytes) ||
+	    bytes > SIZE_MAX)
 		return -EINVAL;
 	*size = bytes;
 	return 0;
@@ -292,11 +324,13 @@ static void ho_init_header(const struct gmem_handover_enc *enc,
 	hdr->nr_nodes = cpu_to_le32(enc->max_nodes);
 	hdr->nr_sessions = cpu_to_le32(enc->max_sessions);
 	hdr->nr_files = cpu_to_le32(enc->max_files);
+	hdr->nr_poisoned = cpu_to_le32(enc->max_poisoned);
 	hdr->nr_extents = cpu_to_le64(enc->max_extents);
 	hdr->nodes_off = cpu_to_le64(lo->nodes);
 	hdr->sessions_off = cpu_to_le64(lo->sessions);
 	hdr->files_off = cpu_to_le64(lo->files);
 	hdr->extents_off = cpu_to_le64(lo->extents);
+	hdr->poisoned_off = cpu_to_le64(lo->poisoned);
 }
 
 /**
@@ -310,18 +344,20 @@ static void ho_init_header(const struct gmem_handover_enc *enc,
  *	together.
  * @nr_extents: extents that gmem_handover_add_extent() will add, all files
  *	together.
+ * @nr_poisoned: poisoned chunks that gmem_handover_add_poisoned() will add.
  * @generation: hand-over counter to store.
  * @key: the key of the kexec that will carry the record.
  *
- * The whole record is laid out now: its size is
- * gmem_handover_record_size() of the counts.
+ * The whole record is laid out now, in the format of
+ * %GMEM_HANDOVER_VERSION: its size is gmem_handover_record_size() of the
+ * counts.
  *
  * Return: 0; -EINVAL for a misaligned @buf or counts out of bounds;
  * -ENOSPC if @len cannot hold the record.
  */
 int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
 			u32 nr_nodes, u32 nr_sessions, u32 nr_files,
-			u64 nr_extents, u64 generation,
+			u64 nr_extents, u32 nr_poisoned, u64 generation,
 			const u64 key[GMEM_HANDOVER_KEY_WORDS])
 {
 	struct ho_layout lo;
@@ -329,11 +365,11 @@ int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
 
 	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN ||
 	    gmem_handover_record_size(nr_nodes, nr_sessions, nr_files,
-				      nr_extents, &need))
+				      nr_extents, nr_poisoned, &need))
 		return -EINVAL;
 	if (need > len)
 		return -ENOSPC;
-	ho_layout(nr_nodes, nr_sessions, nr_files, &lo);
+	ho_layout(nr_nodes, nr_sessions, nr_files, nr_extents, &lo);
 
 	memset(enc, 0, sizeof(*enc));
 	enc->buf = buf;
@@ -342,10 +378,12 @@ int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
 	enc->sessions = buf + lo.sessions;
 	enc->files = buf + lo.files;
 	enc->extents = buf + lo.extents;
+	enc->poisoned = buf + lo.poisoned;
 	enc->max_nodes = nr_nodes;
 	enc->max_sessions = nr_sessions;
 	enc->max_files = nr_files;
 	enc->max_extents = nr_extents;
+	enc->max_poisoned = nr_poisoned;
 	ho_init_header(enc, &lo, generation, key);
 	return 0;
 }
@@ -431,7 +469,7 @@ EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_node);
 /* Sessions may start once every node is in and the last file is whole. */
 static bool ho_session_may_start(const struct gmem_handover_enc *enc)
 {
-	return enc->nr_nodes == enc->max_nodes &&
+	return enc->nr_nodes == enc->max_nodes && !enc->nr_poisoned &&
 	       enc->nr_files == enc->session_end &&
 	       enc->nr_extents == enc->file_end;
 }
@@ -538,7 +576,7 @@ int gmem_handover_add_file(struct gmem_handover_enc *enc,
 	int idx;
 
 	if (enc->nr_files == enc->session_end ||
-	    enc->nr_extents != enc->file_end)
+	    enc->nr_extents != enc->file_end || enc->nr_poisoned)
 		return -EINVAL;
 	if (enc->nr_files > enc->session_first && fi->token <= enc->last_token)
 		return -EINVAL;
@@ -611,28 +649,73 @@ int gmem_handover_add_extent(struct gmem_handover_enc *enc, u64 slot,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_extent);
 
+/* Every node, session, file and extent is in: the poisoned table may start. */
+static bool ho_poisoned_may_start(const struct gmem_handover_enc *enc)
+{
+	return enc->nr_nodes == enc->max_nodes &&
+	       enc->nr_sessions == enc->max_sessions &&
+	       enc->nr_files == enc->max_files &&
+	       enc->nr_files == enc->session_end &&
+	       enc->nr_extents == enc->max_extents &&
+	       enc->nr_extents == enc->file_end;
+}
+
+/**
+ * gmem_handover_add_poisoned() - give the next retired chunk
+ * @enc: encoder with every announced node, session, file and extent added.
+ * @nid: node of the chunk; a node of the record.
+ * @chunk: index of the chunk in that node's pool.
+ *
+ * Chunks go by ascending (@nid, @chunk), each once; a chunk may or may not
+ * be in an extent.
+ *
+ * Return: 0; -EINVAL if a node, a session, a file or an extent is missing,
+ * for a node without pool, a chunk past the pool, or a chunk not above the
+ * previous one; -ENOSPC if all announced poisoned chunks were added
+ * already.
+ */
+int gmem_handover_add_poisoned(struct gmem_handover_enc *enc, u32 nid,
+			       u32 chunk)
+{
+	u64 key = (u64)nid << 32 | chunk;
+	int idx;
+
+	if (!ho_poisoned_may_start(enc))
+		return -EINVAL;
+	if (enc->nr_poisoned == enc->max_poisoned)
+		return -ENOSPC;
+	if (enc->nr_poisoned && key <= enc->last_poisoned)
+		return -EINVAL;
+	idx = ho_find_nid(enc->nodes, enc->nr_nodes, nid);
+	if (idx < 0 || chunk >= le64_to_cpu(enc->nodes[idx].nr_chunks))
+		return -EINVAL;
+	enc->poisoned[enc->nr_poisoned].nid = cpu_to_le32(nid);
+	enc->poisoned[enc->nr_poisoned].chunk = cpu_to_le32(chunk);
+	enc->last_poisoned = key;
+	enc->nr_poisoned++;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_add_poisoned);
+
 /**
  * gmem_handover_finish() - seal the record
- * @enc: encoder with every announced node, session, file and extent added.
+ * @enc: encoder with every announced node, session, file, extent and
+ *	poisoned chunk added.
  * @len: set to the record's total length in bytes on success.
  *
  * Stores the checksum.  The record still has to pass
  * gmem_handover_validate(): the encoder does not look for chunks held
  * twice.
  *
- * Return: 0, or -EINVAL if a node, a session, a file or an extent is
- * missing.
+ * Return: 0, or -EINVAL if a node, a session, a file, an extent or a
+ * poisoned chunk is missing.
  */
 int gmem_handover_finish(struct gmem_handover_enc *enc, size_t *len)
 {
 	struct gmem_handover_header *hdr = enc->buf;
 
-	if (enc->nr_nodes != enc->max_nodes ||
-	    enc->nr_sessions != enc->max_sessions ||
-	    enc->nr_files != enc->max_files ||
-	    enc->nr_files != enc->session_end ||
-	    enc->nr_extents != enc->max_extents ||
-	    enc->nr_extents != enc->file_end)
+	if (!ho_poisoned_may_start(enc) ||
+	    enc->nr_poisoned != enc->max_poisoned)
 		return -EINVAL;
 	hdr->checksum = 0;
 	hdr->checksum = cpu_to_le32(ho_crc(enc->buf, enc->size));
@@ -676,6 +759,19 @@ static bool ho_key_match(const struct gmem_handover_header *hdr,
 	return !diff;
 }
 
+/* Header size of format @version, or 0 for a version this code cannot read. */
+static size_t ho_header_size(u32 version)
+{
+	switch (version) {
+	case GMEM_HANDOVER_VERSION:
+		return HO_HDR_SIZE;
+	case GMEM_HANDOVER_VERSION_V2:
+		return HO_HDR_V2_SIZE;
+	default:
+		return 0;
+	}
+}
+
 /**
  * gmem_handover_check_key() - whether a record, valid or not, carries a key
  * @buf: the record, not validated yet.
@@ -684,55 +780,72 @@ static bool ho_key_match(const struct gmem_handover_header *hdr,
  *
  * Tells a record meant for this boot, which is to be validated and, if it
  * fails, rejected, from one that is not, which is to be ignored.  Only the
- * header's magic, version and size are checked, and the key is compared in
- * constant time.
+ * header's magic, version (%GMEM_HANDOVER_VERSION or
+ * %GMEM_HANDOVER_VERSION_V2) and size are checked, and the key is compared
+ * in constant time.
  *
  * Return: 0 if the record carries @key; -ENOENT if @buf holds no record
- * (misaligned, too short or without the magic); -EKEYREJECTED if it is a
- * record of another version or with another key.
+ * (misaligned, without the magic, or too short for the header of its
+ * version); -EKEYREJECTED if it is a record of another version or with
+ * another key.
  */
 int gmem_handover_check_key(const void *buf, size_t len,
 			    const u64 key[GMEM_HANDOVER_KEY_WORDS])
 {
 	const struct gmem_handover_header *hdr = buf;
+	size_t size;
 
-	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN || len < HO_HDR_SIZE ||
+	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN || len < HO_HDR_V2_SIZE ||
 	    le64_to_cpu(hdr->magic) != GMEM_HANDOVER_MAGIC)
 		return -ENOENT;
-	if (le32_to_cpu(hdr->version) != GMEM_HANDOVER_VERSION ||
-	    le32_to_cpu(hdr->header_size) != HO_HDR_SIZE ||
+	size = ho_header_size(le32_to_cpu(hdr->version));
+	if (size && len < size)
+		return -ENOENT;
+	if (!size || le32_to_cpu(hdr->header_size) != size ||
 	    !ho_key_match(hdr, key))
 		return -EKEYREJECTED;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_check_key);
 
-/* Magic, version, compatible, sizes, flags, then the checksum. */
+/*
+ * Magic, version, compatible, sizes, flags, then the checksum.  The fields
+ * up to @extents_off are where version 2 has them; @poisoned_off is read
+ * only once the header is known to be a version 3 one, inside @len.
+ */
 static int ho_check_header(const void *buf, size_t len,
 			   struct gmem_handover_error *err)
 {
 	const struct gmem_handover_header *hdr = buf;
+	u32 version;
+	size_t size;
 	u64 total;
 
 	if ((uintptr_t)buf % GMEM_HANDOVER_ALIGN)
 		return ho_fail(err, GMEM_HO_BAD_BUFFER, 0, 0);
-	if (len < HO_HDR_SIZE)
+	if (len < HO_HDR_V2_SIZE)
 		return ho_fail(err, GMEM_HO_TOO_SHORT, 0, len);
 	if (le64_to_cpu(hdr->magic) != GMEM_HANDOVER_MAGIC)
 		return ho_fail(err, GMEM_HO_BAD_MAGIC, 0, 0);
-	if (le32_to_cpu(hdr->version) != GMEM_HANDOVER_VERSION)
-		return ho_fail(err, GMEM_HO_BAD_VERSION, 0,
-			       le32_to_cpu(hdr->version));
-	if (memcmp(hdr->compatible, ho_compatible, sizeof(ho_compatible)))
+	version = le32_to_cpu(hdr->version);
+	size = ho_header_size(version);
+	if (!size)
+		return ho_fail(err, GMEM_HO_BAD_VERSION, 0, version);
+	if (memcmp(hdr->compatible, version == GMEM_HANDOVER_VERSION ?
+		   ho_compatible : ho_compatible_v2, sizeof(ho_compatible)))
 		return ho_fail(err, GMEM_HO_BAD_COMPATIBLE, 0, 0);
-	if (le32_to_cpu(hdr->header_size) != HO_HDR_SIZE)
+	if (le32_to_cpu(hdr->header_size) != size)
 		return ho_fail(err, GMEM_HO_BAD_HEADER_SIZE, 0,
 			       le32_to_cpu(hdr->header_size));
-	if (hdr->flags || hdr->reserved)
+	if (len < size)
+		return ho_fail(err, GMEM_HO_TOO_SHORT, 0, len);
+	/* Version 2 calls nr_poisoned "reserved", and wants it zero. */
+	if (hdr->flags || (version == GMEM_HANDOVER_VERSION_V2 &&
+			   hdr->nr_poisoned))
 		return ho_fail(err, GMEM_HO_BAD_FLAGS, 0,
 			       le32_to_cpu(hdr->flags));
 	total = le64_to_cpu(hdr->total_len);
-	if (total < HO_HDR_SIZE || total > len)
+	if (total < size || total > len)
 		return ho_fail(err, GMEM_HO_BAD_LENGTH, 0, total);
 	if (ho_crc(buf, total) != le32_to_cpu(hdr->checksum))
 		return ho_fail(err, GMEM_HO_BAD_CHECKSUM, 0, 0);
@@ -758,11 +871,14 @@ static int ho_check_counts(const struct gmem_handover_header *hdr,
 	v->nr_sessions = le32_to_cpu(hdr->nr_sessions);
 	v->nr_files = le32_to_cpu(hdr->nr_files);
 	v->nr_extents = le64_to_cpu(hdr->nr_extents);
+	/* Zero in a version 2 record: ho_check_header() made sure. */
+	v->nr_poisoned = le32_to_cpu(hdr->nr_poisoned);
 	/* nr_sessions is bounded first: the product cannot overflow. */
 	if (!v->nr_nodes || v->nr_nodes > GMEM_HANDOVER_MAX_NODES ||
 	    v->nr_sessions > GMEM_HANDOVER_MAX_SESSIONS ||
 	    v->nr_files > v->nr_sessions * GMEM_HANDOVER_MAX_SESSION_FILES ||
-	    (!v->nr_files && v->nr_extents))
+	    (!v->nr_files && v->nr_extents) ||
+	    v->nr_poisoned > GMEM_HANDOVER_MAX_POISONED)
 		return ho_fail(err, GMEM_HO_BAD_COUNTS, 0, 0);
 	return 0;
 }
@@ -771,29 +887,36 @@ static int ho_check_sections(const void *buf, struct gmem_handover_view *v,
 			     struct gmem_handover_error *err)
 {
 	const struct gmem_handover_header *hdr = buf;
+	u64 hdr_size = le32_to_cpu(hdr->header_size);
 	u64 total = le64_to_cpu(hdr->total_len);
 	u64 nodes_off = le64_to_cpu(hdr->nodes_off);
 	u64 sessions_off = le64_to_cpu(hdr->sessions_off);
 	u64 files_off = le64_to_cpu(hdr->files_off);
 	u64 extents_off = le64_to_cpu(hdr->extents_off);
-	u64 end;
+	u64 poisoned_off = 0, end;
 
 	if (ho_check_counts(hdr, v, err))
 		return -EINVAL;
-	if (!ho_section_ok(nodes_off, v->nr_nodes, HO_NODE_SIZE, HO_HDR_SIZE,
+	if (hdr_size == HO_HDR_SIZE)
+		poisoned_off = le64_to_cpu(hdr->poisoned_off);
+	if (!ho_section_ok(nodes_off, v->nr_nodes, HO_NODE_SIZE, hdr_size,
 			   total, &end) ||
 	    !ho_section_ok(sessions_off, v->nr_sessions, HO_SESSION_SIZE, end,
 			   total, &end) ||
 	    !ho_section_ok(files_off, v->nr_files, HO_FILE_SIZE, end, total,
 			   &end) ||
 	    !ho_section_ok(extents_off, v->nr_extents, HO_EXTENT_SIZE, end,
-			   total, &end))
+			   total, &end) ||
+	    (hdr_size == HO_HDR_SIZE &&
+	     !ho_section_ok(poisoned_off, v->nr_poisoned, HO_POISONED_SIZE, end,
+			    total, &end)))
 		return ho_fail(err, GMEM_HO_BAD_SECTION, 0, 0);
 	v->hdr = hdr;
 	v->nodes = buf + nodes_off;
 	v->sessions = buf + sessions_off;
 	v->files = buf + files_off;
 	v->extents = buf + extents_off;
+	v->poisoned = hdr_size == HO_HDR_SIZE ? buf + poisoned_off : NULL;
 	return 0;
 }
 
@@ -1043,6 +1166,49 @@ static int ho_check_files(const struct gmem_handover_view *v,
 	return 0;
 }
 
+static int ho_fail_poisoned(struct gmem_handover_error *err,
+			    enum gmem_handover_reason reason, u32 nid,
+			    u32 chunk, u32 i)
+{
+	int ret = ho_fail(err, reason, nid, i);
+
+	err->chunk = chunk;
+	return ret;
+}
+
+/*
+ * The poisoned table: ascending, no repeat, every chunk in its node's
+ * pool.  Whether a file holds the chunk does not matter.
+ */
+static int ho_check_poisoned(const struct gmem_handover_view *v,
+			     struct gmem_handover_error *err)
+{
+	u64 key, prev = 0;
+	u32 i, nid, chunk;
+	int node;
+
+	for (i = 0; i < v->nr_poisoned; i++) {
+		nid = le32_to_cpu(v->poisoned[i].nid);
+		chunk = le32_to_cpu(v->poisoned[i].chunk);
+		key = (u64)nid << 32 | chunk;
+		if (i && key == prev)
+			return ho_fail_poisoned(err, GMEM_HO_DUP_POISON, nid,
+						chunk, i);
+		if (i && key < prev)
+			return ho_fail_poisoned(err, GMEM_HO_POISON_UNSORTED,
+						nid, chunk, i);
+		node = ho_find_nid(v->nodes, v->nr_nodes, nid);
+		if (node < 0)
+			return ho_fail_poisoned(err, GMEM_HO_BAD_POISON_NODE,
+						nid, chunk, i);
+		if (chunk >= le64_to_cpu(v->nodes[node].nr_chunks))
+			return ho_fail_poisoned(err, GMEM_HO_BAD_POISON_CHUNK,
+						nid, chunk, i);
+		prev = key;
+	}
+	return 0;
+}
+
 /**
  * gmem_handover_validate() - check a whole record before trusting it
  * @buf: the record, 8-byte aligned.
@@ -1053,14 +1219,16 @@ static int ho_check_files(const struct gmem_handover_view *v,
  *	accessors; left untouched on failure.
  * @err: set to the first rule the record breaks (%GMEM_HO_OK on success).
  *
- * Checks, in order: header (magic, version, compatible, header size,
- * flags, total length), checksum, counts and section offsets, every node,
- * every session (name, uniqueness, file range), every file in session
- * order (token order, node, size, extent range) with its extents (bounds,
- * order, and that no chunk is in two extents).  It does not check the
+ * Checks, in order: header (magic, version 3 or 2, compatible and header
+ * size of that version, flags, total length), checksum, counts and section
+ * offsets, every node, every session (name, uniqueness, file range), every
+ * file in session order (token order, node, size, extent range) with its
+ * extents (bounds, order, and that no chunk is in two extents), then the
+ * poisoned table (order, uniqueness, node, bounds).  It does not check the
  * key: see gmem_handover_check_key() and gmem_handover_key_eq().  It reads
  * each byte of the record a bounded number of times: O(nodes^2 +
- * sessions^2 + files * nodes + extents), plus the bitmap's words.
+ * sessions^2 + (files + poisoned) * nodes + extents), plus the bitmap's
+ * words.
  *
  * Return: 0 if the record can be trusted; -EINVAL if it breaks a rule;
  * -ENOSPC if @scratch is too small for the record's pools.
@@ -1083,6 +1251,8 @@ int gmem_handover_validate(const void *buf, size_t len,
 		ret = ho_check_sessions(&v, err);
 	if (!ret)
 		ret = ho_check_files(&v, first_bit, scratch, err);
+	if (!ret)
+		ret = ho_check_poisoned(&v, err);
 	if (ret)
 		return ret;
 	*view = v;
@@ -1243,3 +1413,31 @@ int gmem_handover_walk_file(const struct gmem_handover_view *view, u32 i,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_handover_walk_file);
+
+/**
+ * gmem_handover_nr_poisoned() - retired chunks of a validated record
+ * @view: a record gmem_handover_validate() accepted.
+ *
+ * Return: the number of entries of the poisoned table; 0 for a version 2
+ * record.
+ */
+u32 gmem_handover_nr_poisoned(const struct gmem_handover_view *view)
+{
+	return view->nr_poisoned;
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_nr_poisoned);
+
+/**
+ * gmem_handover_poisoned() - read one retired chunk of a validated record
+ * @view: a record gmem_handover_validate() accepted.
+ * @i: entry, below gmem_handover_nr_poisoned(); entries go by ascending
+ *	(nid, chunk).
+ * @pi: filled with the entry, in CPU byte order.
+ */
+void gmem_handover_poisoned(const struct gmem_handover_view *view, u32 i,
+			    struct gmem_handover_poisoned_info *pi)
+{
+	pi->nid = le32_to_cpu(view->poisoned[i].nid);
+	pi->chunk = le32_to_cpu(view->poisoned[i].chunk);
+}
+EXPORT_SYMBOL_IF_KUNIT(gmem_handover_poisoned);

@@ -18,12 +18,14 @@
  * @GMEM_HO_TOO_SHORT: the buffer cannot hold the header.
  * @GMEM_HO_BAD_MAGIC: wrong magic.
  * @GMEM_HO_BAD_VERSION: unknown format version.
- * @GMEM_HO_BAD_COMPATIBLE: compatible string differs.
- * @GMEM_HO_BAD_HEADER_SIZE: header size is not the one of this version.
- * @GMEM_HO_BAD_FLAGS: unknown header flags, or the reserved field is set.
+ * @GMEM_HO_BAD_COMPATIBLE: compatible string differs from the version's.
+ * @GMEM_HO_BAD_HEADER_SIZE: header size is not the one of the version.
+ * @GMEM_HO_BAD_FLAGS: unknown header flags, or a version 2 record has its
+ *	reserved field set.
  * @GMEM_HO_BAD_LENGTH: total length below the header or past the buffer.
  * @GMEM_HO_BAD_CHECKSUM: checksum mismatch.
- * @GMEM_HO_BAD_COUNTS: node, session, file or extent count out of bounds.
+ * @GMEM_HO_BAD_COUNTS: node, session, file, extent or poisoned count out of
+ *	bounds.
  * @GMEM_HO_BAD_SECTION: a section is misaligned, overlaps another or runs
  *	past the total length.
  * @GMEM_HO_BAD_NODE: a node entry is malformed (shift, alignment, bounds).
@@ -45,6 +47,11 @@
  * @GMEM_HO_BAD_EXTENT: an extent is empty, runs past its file or its pool,
  *	or is not after the previous extent of its file.
  * @GMEM_HO_DUP_CHUNK: a chunk is in two extents.
+ * @GMEM_HO_POISON_UNSORTED: a poisoned entry is below the previous one.
+ * @GMEM_HO_DUP_POISON: a poisoned entry repeats the previous one.
+ * @GMEM_HO_BAD_POISON_NODE: a poisoned chunk is on a node the record does
+ *	not have.
+ * @GMEM_HO_BAD_POISON_CHUNK: a poisoned chunk is past its node's chunks.
  * @GMEM_HO_LAYOUT_NODE_MISSING: a node of the record has no pool now.
  * @GMEM_HO_LAYOUT_CHUNK_SIZE: a pool's chunk size changed.
  * @GMEM_HO_LAYOUT_PLACEMENT: a pool's base, size or chunks changed.
@@ -76,6 +83,10 @@ enum gmem_handover_reason {
 	GMEM_HO_BAD_FILE_EXTENTS,
 	GMEM_HO_BAD_EXTENT,
 	GMEM_HO_DUP_CHUNK,
+	GMEM_HO_POISON_UNSORTED,
+	GMEM_HO_DUP_POISON,
+	GMEM_HO_BAD_POISON_NODE,
+	GMEM_HO_BAD_POISON_CHUNK,
 	GMEM_HO_LAYOUT_NODE_MISSING,
 	GMEM_HO_LAYOUT_CHUNK_SIZE,
 	GMEM_HO_LAYOUT_PLACEMENT,
@@ -86,14 +97,16 @@ enum gmem_handover_reason {
  * struct gmem_handover_error - what was wrong, and where
  * @reason: the first rule the record broke.
  * @node: nid of the node involved, for node, layout and chunk errors.
- * @item: index of the offending entry (node, session, file or extent,
- *	depending on @reason); for a duplicate chunk, the chunk.
+ * @item: index of the offending entry (node, session, file, extent or
+ *	poisoned entry, depending on @reason); for a duplicate chunk, the
+ *	chunk.
  * @token: token of the offending file; for a duplicate chunk, of the file
  *	whose extent was found to hold it a second time.
  * @token2: for a duplicate chunk, the token of the file that held it first.
  * @session: name of the offending session, or of the session of the
  *	offending file; unprintable bytes replaced, always NUL terminated.
  * @session2: for a duplicate chunk, the session of the file of @token2.
+ * @chunk: for a poisoned entry, its chunk.
  */
 struct gmem_handover_error {
 	enum gmem_handover_reason reason;
@@ -103,6 +116,7 @@ struct gmem_handover_error {
 	u64 token2;
 	char session[GMEM_HANDOVER_NAME_LEN];
 	char session2[GMEM_HANDOVER_NAME_LEN];
+	u32 chunk;
 };
 
 /**
@@ -154,6 +168,16 @@ struct gmem_handover_file_info {
 };
 
 /**
+ * struct gmem_handover_poisoned_info - one poisoned chunk, in CPU byte order
+ * @nid: its node.
+ * @chunk: its index in the node's pool.
+ */
+struct gmem_handover_poisoned_info {
+	u32 nid;
+	u32 chunk;
+};
+
+/**
  * struct gmem_handover_scratch - caller memory for the ownership check
  * @bits: bitmap, one bit per chunk of every pool of the record.
  * @nbits: bits available at @bits.
@@ -174,14 +198,17 @@ struct gmem_handover_scratch {
  * @sessions: session table.
  * @files: file table.
  * @extents: extent table.
+ * @poisoned: poisoned table.
  * @max_nodes: nodes announced.
  * @max_sessions: sessions announced.
  * @max_files: files announced.
  * @max_extents: extents announced.
+ * @max_poisoned: poisoned chunks announced.
  * @nr_nodes: nodes added so far.
  * @nr_sessions: sessions added so far.
  * @nr_files: files added so far.
  * @nr_extents: extents added so far.
+ * @nr_poisoned: poisoned chunks added so far.
  * @session_first: index of the current session's first file.
  * @session_end: value @nr_files must reach before the next session.
  * @file_end: value @nr_extents must reach before the next file.
@@ -189,6 +216,7 @@ struct gmem_handover_scratch {
  * @file_slots: slots of the current file.
  * @chunk_limit: chunks of the current file's node.
  * @last_token: token of the last file added.
+ * @last_poisoned: (nid << 32) | chunk of the last poisoned chunk added.
  */
 struct gmem_handover_enc {
 	void *buf;
@@ -197,14 +225,17 @@ struct gmem_handover_enc {
 	struct gmem_handover_session *sessions;
 	struct gmem_handover_file *files;
 	struct gmem_handover_extent *extents;
+	struct gmem_handover_poisoned *poisoned;
 	u32 max_nodes;
 	u32 max_sessions;
 	u32 max_files;
 	u64 max_extents;
+	u32 max_poisoned;
 	u32 nr_nodes;
 	u32 nr_sessions;
 	u32 nr_files;
 	u64 nr_extents;
+	u32 nr_poisoned;
 	u32 session_first;
 	u32 session_end;
 	u64 file_end;
@@ -212,6 +243,7 @@ struct gmem_handover_enc {
 	u64 file_slots;
 	u64 chunk_limit;
 	u64 last_token;
+	u64 last_poisoned;
 };
 
 /**
@@ -221,10 +253,12 @@ struct gmem_handover_enc {
  * @sessions: session table.
  * @files: file table.
  * @extents: extent table.
+ * @poisoned: poisoned table; NULL in a version 2 record.
  * @nr_nodes: node count.
  * @nr_sessions: session count.
  * @nr_files: file count.
  * @nr_extents: extent count.
+ * @nr_poisoned: poisoned chunk count; 0 in a version 2 record.
  *
  * Only gmem_handover_validate() fills a view, and only on success: the
  * accessors below trust every offset and count they find through it.
@@ -235,10 +269,12 @@ struct gmem_handover_view {
 	const struct gmem_handover_session *sessions;
 	const struct gmem_handover_file *files;
 	const struct gmem_handover_extent *extents;
+	const struct gmem_handover_poisoned *poisoned;
 	u32 nr_nodes;
 	u32 nr_sessions;
 	u32 nr_files;
 	u64 nr_extents;
+	u32 nr_poisoned;
 };
 
 /*
@@ -250,10 +286,10 @@ typedef int (*gmem_handover_extent_fn)(u64 slot, u32 chunk, u32 nr,
 				       void *arg);
 
 int gmem_handover_record_size(u32 nr_nodes, u32 nr_sessions, u32 nr_files,
-			      u64 nr_extents, size_t *size);
+			      u64 nr_extents, u32 nr_poisoned, size_t *size);
 int gmem_handover_begin(struct gmem_handover_enc *enc, void *buf, size_t len,
 			u32 nr_nodes, u32 nr_sessions, u32 nr_files,
-			u64 nr_extents, u64 generation,
+			u64 nr_extents, u32 nr_poisoned, u64 generation,
 			const u64 key[GMEM_HANDOVER_KEY_WORDS]);
 int gmem_handover_add_node(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_pool *pool);
@@ -263,6 +299,8 @@ int gmem_handover_add_file(struct gmem_handover_enc *enc,
 			   const struct gmem_handover_file_info *fi);
 int gmem_handover_add_extent(struct gmem_handover_enc *enc, u64 slot,
 			     u32 chunk, u32 nr);
+int gmem_handover_add_poisoned(struct gmem_handover_enc *enc, u32 nid,
+			       u32 chunk);
 int gmem_handover_finish(struct gmem_handover_enc *enc, size_t *len);
 
 u64 gmem_handover_scratch_bits(const struct gmem_handover_pool *pools,
@@ -292,5 +330,8 @@ void gmem_handover_file(const struct gmem_handover_view *view, u32 i,
 			struct gmem_handover_file_info *fi);
 int gmem_handover_walk_file(const struct gmem_handover_view *view, u32 i,
 			    gmem_handover_extent_fn fn, void *arg);
+u32 gmem_handover_nr_poisoned(const struct gmem_handover_view *view);
+void gmem_handover_poisoned(const struct gmem_handover_view *view, u32 i,
+			    struct gmem_handover_poisoned_info *pi);
 
 #endif /* __MM_GMEM_HANDOVER_RECORD_H__ */

@@ -4,8 +4,9 @@
  *
  * The cases share their data with the userspace tests in tests/host through
  * gmem_handover_record_test.h: a reference record, a table of corruptions,
- * each with the reason it must be refused for, a script of encoder calls,
- * and synthetic records of 1 TiB of 2 MiB chunks.
+ * each with the reason it must be refused for, a version 2 record that must
+ * still be accepted, a script of encoder calls, and synthetic records of
+ * 1 TiB of 2 MiB chunks.
  */
 
 #include <kunit/test.h>
@@ -110,6 +111,23 @@ static void ho_t_expect_files(struct kunit *test, struct ho_t_ctx *ctx)
 	KUNIT_EXPECT_EQ(test, e, HO_T_NR_EXTENTS);
 }
 
+static void ho_t_expect_poisoned(struct kunit *test,
+				 const struct gmem_handover_view *view,
+				 const struct gmem_handover_poisoned_info *want,
+				 u32 nr)
+{
+	struct gmem_handover_poisoned_info pi;
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, gmem_handover_nr_poisoned(view), nr);
+	for (i = 0; i < nr; i++) {
+		gmem_handover_poisoned(view, i, &pi);
+		KUNIT_EXPECT_EQ_MSG(test, pi.nid, want[i].nid, "entry %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, pi.chunk, want[i].chunk, "entry %u",
+				    i);
+	}
+}
+
 static void gmem_pool_test_round_trip(struct kunit *test)
 {
 	struct ho_t_ctx *ctx = ho_t_setup(test);
@@ -135,6 +153,8 @@ static void gmem_pool_test_round_trip(struct kunit *test)
 		KUNIT_EXPECT_MEMEQ(test, &si, &ho_t_sessions[i], sizeof(si));
 	}
 	ho_t_expect_files(test, ctx);
+	ho_t_expect_poisoned(test, &ctx->view, ho_t_poisoned,
+			     HO_T_NR_POISONED);
 }
 
 static int ho_t_stop(u64 slot, u32 chunk, u32 nr, void *arg)
@@ -300,7 +320,7 @@ static void gmem_pool_test_misaligned(struct kunit *test)
 						     &ctx->err), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ctx->err.reason, GMEM_HO_BAD_BUFFER);
 	KUNIT_EXPECT_EQ(test, gmem_handover_begin(&enc, buf + 4, HO_T_LEN, 1,
-						  0, 0, 0, 1, ho_t_key),
+						  0, 0, 0, 0, 1, ho_t_key),
 			-EINVAL);
 }
 
@@ -345,6 +365,7 @@ static void gmem_pool_test_encoder_script(struct kunit *test)
 						     &ctx->scratch, &ctx->view,
 						     &ctx->err), 0);
 	KUNIT_EXPECT_EQ(test, ctx->view.nr_files, 3);
+	KUNIT_EXPECT_EQ(test, gmem_handover_nr_poisoned(&ctx->view), 2);
 }
 
 /* The encoder takes a chunk twice; only the validator can tell. */
@@ -374,15 +395,93 @@ static void gmem_pool_test_record_size(struct kunit *test)
 							HO_T_NR_SESSIONS,
 							HO_T_NR_FILES,
 							HO_T_NR_EXTENTS,
+							HO_T_NR_POISONED,
 							&size), 0);
 	KUNIT_EXPECT_EQ(test, size, (size_t)HO_T_LEN);
-	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 0, 0, 0, &size), 0);
+	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 0, 0, 0, 0, &size),
+			0);
 	KUNIT_EXPECT_EQ(test, size, (size_t)GMEM_HANDOVER_HEADER_BYTES +
 				    GMEM_HANDOVER_NODE_BYTES);
-	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(0, 0, 0, 0, &size),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 1, 1, U64_MAX / 2,
+	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 0, 0, 0,
+							GMEM_HANDOVER_MAX_POISONED,
+							&size), 0);
+	KUNIT_EXPECT_EQ(test, size, (size_t)GMEM_HANDOVER_HEADER_BYTES +
+				    GMEM_HANDOVER_NODE_BYTES +
+				    GMEM_HANDOVER_MAX_POISONED *
+				    GMEM_HANDOVER_POISONED_BYTES);
+	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 0, 0, 0,
+							GMEM_HANDOVER_MAX_POISONED + 1,
 							&size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(0, 0, 0, 0, 0, &size),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, gmem_handover_record_size(1, 1, 1, U64_MAX / 2, 0,
+							&size), -EINVAL);
+}
+
+/* The version 2 record of the release before: still accepted, whole. */
+static void gmem_pool_test_v2_accepted(struct kunit *test)
+{
+	struct ho_t_ctx *ctx = ho_t_setup(test);
+	struct gmem_handover_session_info si;
+	u32 i;
+
+	memcpy(ctx->rec, ho_t_v2_record, HO_T_V2_LEN);
+	KUNIT_EXPECT_EQ(test, gmem_handover_check_key(ctx->rec, HO_T_V2_LEN,
+						      ho_t_key), 0);
+	KUNIT_ASSERT_EQ(test, gmem_handover_validate(ctx->rec, HO_T_V2_LEN,
+						     &ctx->scratch, &ctx->view,
+						     &ctx->err), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(ctx->view.hdr->version),
+			GMEM_HANDOVER_VERSION_V2);
+	KUNIT_EXPECT_EQ(test, gmem_handover_match_layout(&ctx->view, ho_t_pools,
+							 HO_T_NR_NODES,
+							 &ctx->err), 0);
+	KUNIT_ASSERT_EQ(test, ctx->view.nr_sessions, HO_T_NR_SESSIONS);
+	KUNIT_ASSERT_EQ(test, ctx->view.nr_files, HO_T_NR_FILES);
+	for (i = 0; i < HO_T_NR_SESSIONS; i++) {
+		gmem_handover_session(&ctx->view, i, &si);
+		KUNIT_EXPECT_MEMEQ(test, &si, &ho_t_sessions[i], sizeof(si));
+	}
+	ho_t_expect_files(test, ctx);
+	ho_t_expect_poisoned(test, &ctx->view, NULL, 0);
+	KUNIT_EXPECT_NULL(test, ctx->view.poisoned);
+}
+
+static void gmem_pool_test_v2_corruption(struct kunit *test)
+{
+	struct ho_t_ctx *ctx = ho_t_setup(test);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ho_t_v2_cases); i++) {
+		const struct ho_t_case *c = &ho_t_v2_cases[i];
+
+		memcpy(ctx->rec, ho_t_v2_record, HO_T_V2_LEN);
+		ho_t_corrupt(ctx->rec, HO_T_V2_LEN, c);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    gmem_handover_validate(ctx->rec,
+							   HO_T_V2_LEN,
+							   &ctx->scratch,
+							   &ctx->view,
+							   &ctx->err),
+				    -EINVAL, "case: %s", c->name);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->err.reason, c->reason,
+				    "case: %s, got \"%s\"", c->name,
+				    gmem_handover_reason_str(ctx->err.reason));
+	}
+}
+
+static void gmem_pool_test_poisoned_text(struct kunit *test)
+{
+	struct ho_t_ctx *ctx = ho_t_setup(test);
+	char msg[160];
+
+	ho_t_corrupt(ctx->rec, HO_T_LEN,
+		     ho_t_find_case("poisoned 1G past pool"));
+	KUNIT_ASSERT_EQ(test, ho_t_validate(ctx), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->err.chunk, 2);
+	gmem_handover_format_error(&ctx->err, msg, sizeof(msg));
+	KUNIT_EXPECT_STREQ(test, msg,
+			   "poisoned chunk past its pool: poisoned entry 2 (chunk 2 of node 1)");
 }
 
 static void gmem_pool_test_key(struct kunit *test)
@@ -501,7 +600,7 @@ static void gmem_pool_test_1tib(struct kunit *test)
 	size_t need;
 	void *buf;
 
-	KUNIT_ASSERT_EQ(test, gmem_handover_record_size(1, 1, 1, nr_extents,
+	KUNIT_ASSERT_EQ(test, gmem_handover_record_size(1, 1, 1, nr_extents, 0,
 							&need), 0);
 	KUNIT_ASSERT_EQ(test, (u64)need, HO_T_BIG_SIZE(nr_extents));
 	buf = ho_t_vmalloc(test, need);
@@ -543,6 +642,9 @@ static struct kunit_case gmem_pool_record_cases[] = {
 	KUNIT_CASE(gmem_pool_test_record_size),
 	KUNIT_CASE(gmem_pool_test_key),
 	KUNIT_CASE(gmem_pool_test_layout),
+	KUNIT_CASE(gmem_pool_test_v2_accepted),
+	KUNIT_CASE(gmem_pool_test_v2_corruption),
+	KUNIT_CASE(gmem_pool_test_poisoned_text),
 	KUNIT_CASE_PARAM(gmem_pool_test_1tib, ho_t_big_gen_params),
 	{}
 };

@@ -20,12 +20,14 @@
 /*
  * The reference record: two pools (2 MiB chunks on node 0, 1 GiB chunks on
  * node 1), three sessions, one of them empty, and four files: sparse ones,
- * one with no chunk at all, the same token in two sessions.
+ * one with no chunk at all, the same token in two sessions; three poisoned
+ * chunks, two held by files and one free.
  */
 #define HO_T_NR_NODES		2
 #define HO_T_NR_SESSIONS	3
 #define HO_T_NR_FILES		4
 #define HO_T_NR_EXTENTS		5
+#define HO_T_NR_POISONED	3
 #define HO_T_NR_CHUNKS		66	/* of both pools: the scratch bits */
 #define HO_T_GENERATION		7
 
@@ -84,6 +86,17 @@ static const struct ho_t_extent ho_t_extents[] = {
 	{ 0, 60, 4 },
 };
 
+/*
+ * Poisoned chunks: node 0's chunk 5 (in extent 1, file 0 of "tenant-a"),
+ * its chunk 20 (free), node 1's chunk 0 (file 0x2000 of "tenant-a").
+ */
+static const struct gmem_handover_poisoned_info ho_t_poisoned[] = {
+	{ .nid = 0, .chunk = 5 },
+	{ .nid = 0, .chunk = 20 },
+	{ .nid = 1, .chunk = 0 },
+};
+
+static_assert(ARRAY_SIZE(ho_t_poisoned) == HO_T_NR_POISONED);
 static_assert(ARRAY_SIZE(ho_t_sessions) == HO_T_NR_SESSIONS);
 static_assert(ARRAY_SIZE(ho_t_files) == HO_T_NR_FILES);
 static_assert(ARRAY_SIZE(ho_t_extents) == HO_T_NR_EXTENTS);
@@ -95,8 +108,10 @@ static_assert(ARRAY_SIZE(ho_t_extents) == HO_T_NR_EXTENTS);
 				 HO_T_NR_SESSIONS * GMEM_HANDOVER_SESSION_BYTES)
 #define HO_T_EXTENTS_OFF	(HO_T_FILES_OFF + \
 				 HO_T_NR_FILES * GMEM_HANDOVER_FILE_BYTES)
-#define HO_T_LEN		(HO_T_EXTENTS_OFF + \
+#define HO_T_POISONED_OFF	(HO_T_EXTENTS_OFF + \
 				 HO_T_NR_EXTENTS * GMEM_HANDOVER_EXTENT_BYTES)
+#define HO_T_LEN		(HO_T_POISONED_OFF + \
+				 HO_T_NR_POISONED * GMEM_HANDOVER_POISONED_BYTES)
 
 #define HO_T_NODE_AT(i)		(HO_T_NODES_OFF + (i) * GMEM_HANDOVER_NODE_BYTES)
 #define HO_T_SESSION_AT(i)	(HO_T_SESSIONS_OFF + \
@@ -104,6 +119,8 @@ static_assert(ARRAY_SIZE(ho_t_extents) == HO_T_NR_EXTENTS);
 #define HO_T_FILE_AT(i)		(HO_T_FILES_OFF + (i) * GMEM_HANDOVER_FILE_BYTES)
 #define HO_T_EXTENT_AT(i)	(HO_T_EXTENTS_OFF + \
 				 (i) * GMEM_HANDOVER_EXTENT_BYTES)
+#define HO_T_POISONED_AT(i)	(HO_T_POISONED_OFF + \
+				 (i) * GMEM_HANDOVER_POISONED_BYTES)
 
 /**
  * struct ho_t_field - where a field of the reference record is
@@ -146,6 +163,8 @@ struct ho_t_case {
 			  offsetof(struct gmem_handover_file, f), w }
 #define HO_T_X(i, f, w)	{ HO_T_EXTENT_AT(i) + \
 			  offsetof(struct gmem_handover_extent, f), w }
+#define HO_T_P(i, f, w)	{ HO_T_POISONED_AT(i) + \
+			  offsetof(struct gmem_handover_poisoned, f), w }
 /* Byte @b of the name of session @i, and byte @b of the compatible. */
 #define HO_T_NAME(i, b)	{ HO_T_SESSION_AT(i) + (b), 1 }
 #define HO_T_COMPAT(b)	{ offsetof(struct gmem_handover_header, \
@@ -154,14 +173,17 @@ struct ho_t_case {
 static const struct ho_t_case ho_t_cases[] = {
 	{ "magic", HO_T_H(magic, 8), 0, false, GMEM_HO_BAD_MAGIC },
 	{ "version 1", HO_T_H(version, 4), 1, false, GMEM_HO_BAD_VERSION },
-	{ "version 3", HO_T_H(version, 4), 3, false, GMEM_HO_BAD_VERSION },
+	{ "version 4", HO_T_H(version, 4), 4, false, GMEM_HO_BAD_VERSION },
+	{ "version 2 with the compatible of 3", HO_T_H(version, 4), 2, true,
+	  GMEM_HO_BAD_COMPATIBLE },
 	{ "compatible", HO_T_COMPAT(20), '1', false, GMEM_HO_BAD_COMPATIBLE },
 	{ "compatible padding", HO_T_COMPAT(31), 'x', false,
 	  GMEM_HO_BAD_COMPATIBLE },
 	{ "header size", HO_T_H(header_size, 4), 128, false,
 	  GMEM_HO_BAD_HEADER_SIZE },
+	{ "version 3 with the header size of 2", HO_T_H(header_size, 4),
+	  GMEM_HANDOVER_HEADER_V2_BYTES, true, GMEM_HO_BAD_HEADER_SIZE },
 	{ "header flags", HO_T_H(flags, 4), 1, false, GMEM_HO_BAD_FLAGS },
-	{ "reserved field", HO_T_H(reserved, 4), 1, false, GMEM_HO_BAD_FLAGS },
 	{ "length zero", HO_T_H(total_len, 8), 0, false, GMEM_HO_BAD_LENGTH },
 	{ "length below header", HO_T_H(total_len, 8),
 	  GMEM_HANDOVER_HEADER_BYTES - 1, false, GMEM_HO_BAD_LENGTH },
@@ -283,6 +305,35 @@ static const struct ho_t_case ho_t_cases[] = {
 	  GMEM_HO_DUP_CHUNK },
 	{ "runs overlap in the pool", HO_T_X(2, chunk, 4), 6, true,
 	  GMEM_HO_DUP_CHUNK },
+	{ "too many poisoned", HO_T_H(nr_poisoned, 4),
+	  GMEM_HANDOVER_MAX_POISONED + 1, true, GMEM_HO_BAD_COUNTS },
+	{ "poisoned count past end", HO_T_H(nr_poisoned, 4),
+	  HO_T_NR_POISONED + 1, true, GMEM_HO_BAD_SECTION },
+	{ "poisoned misaligned", HO_T_H(poisoned_off, 8), HO_T_POISONED_OFF + 4,
+	  true, GMEM_HO_BAD_SECTION },
+	{ "poisoned over extents", HO_T_H(poisoned_off, 8),
+	  HO_T_POISONED_OFF - 8, true, GMEM_HO_BAD_SECTION },
+	{ "poisoned past end", HO_T_H(poisoned_off, 8), HO_T_POISONED_OFF + 8,
+	  true, GMEM_HO_BAD_SECTION },
+	{ "poisoned past total length", HO_T_H(total_len, 8), HO_T_LEN - 8,
+	  true, GMEM_HO_BAD_SECTION },
+	{ "poisoned offset overflow", HO_T_H(poisoned_off, 8), U64_MAX - 7,
+	  true, GMEM_HO_BAD_SECTION },
+	{ "poisoned repeated", HO_T_P(1, chunk, 4), 5, true,
+	  GMEM_HO_DUP_POISON },
+	{ "poisoned unsorted", HO_T_P(1, chunk, 4), 4, true,
+	  GMEM_HO_POISON_UNSORTED },
+	/* (0, 5), (1, 1), (1, 0): the nid sorts first, the third is wrong. */
+	{ "poisoned by nid, then chunk", HO_T_P(1, nid, 4), 1, true,
+	  GMEM_HO_POISON_UNSORTED, HO_T_P(1, chunk, 4), 1 },
+	{ "poisoned on unknown node", HO_T_P(2, nid, 4), 2, true,
+	  GMEM_HO_BAD_POISON_NODE },
+	{ "poisoned nid too large", HO_T_P(2, nid, 4), U32_MAX, true,
+	  GMEM_HO_BAD_POISON_NODE },
+	{ "poisoned past pool", HO_T_P(1, chunk, 4), 64, true,
+	  GMEM_HO_BAD_POISON_CHUNK },
+	{ "poisoned 1G past pool", HO_T_P(2, chunk, 4), 2, true,
+	  GMEM_HO_BAD_POISON_CHUNK },
 };
 
 /**
@@ -315,6 +366,138 @@ static const struct ho_t_where ho_t_wheres[] = {
 	{ "extent past pool", 0, 4, 0x3000, "tenant-b" },
 	{ "1G extent past pool", 1, 3, 0x2000, "tenant-a" },
 	{ "chunk of two files", 0, 3, 0x3000, "tenant-b" },
+	{ "poisoned repeated", 0, 1, 0, "" },
+	{ "poisoned by nid, then chunk", 1, 2, 0, "" },
+	{ "poisoned on unknown node", 2, 2, 0, "" },
+	{ "poisoned 1G past pool", 1, 2, 0, "" },
+};
+
+/*
+ * A version 2 record, as the encoder of the release before version 3 wrote
+ * the reference record without its poisoned chunks (ho_t_build() of that
+ * tree, byte for byte).  It must stay valid: a live update starts from a
+ * kernel that writes version 2.  Never regenerate it; copy it to an 8-byte
+ * aligned buffer before use.
+ */
+#define HO_T_V2_LEN		712
+
+static const u8 ho_t_v2_record[HO_T_V2_LEN] = {
+	0x47, 0x4d, 0x45, 0x4d, 0x48, 0x4f, 0x56, 0x52,
+	0x02, 0x00, 0x00, 0x00, 0x90, 0x00, 0x00, 0x00,
+	0x67, 0x6d, 0x65, 0x6d, 0x2d, 0x70, 0x6f, 0x6f,
+	0x6c, 0x2d, 0x68, 0x61, 0x6e, 0x64, 0x6f, 0x76,
+	0x65, 0x72, 0x2d, 0x76, 0x32, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x5e, 0xf8, 0xdc, 0x76, 0x00, 0x00, 0x00, 0x00,
+	0xc8, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01,
+	0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe,
+	0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x90, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xb8, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x78, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x15, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x20, 0x40, 0x00, 0x00, 0x00, 0x00,
+	0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x74, 0x65, 0x6e, 0x61, 0x6e, 0x74, 0x2d, 0x61,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x69, 0x64, 0x6c, 0x65, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x74, 0x65, 0x6e, 0x61, 0x6e, 0x74, 0x2d, 0x62,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
+	0x09, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x3c, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+};
+
+#define HO_T_V2_EXTENTS_OFF	(GMEM_HANDOVER_HEADER_V2_BYTES + \
+				 HO_T_NR_NODES * GMEM_HANDOVER_NODE_BYTES + \
+				 HO_T_NR_SESSIONS * GMEM_HANDOVER_SESSION_BYTES + \
+				 HO_T_NR_FILES * GMEM_HANDOVER_FILE_BYTES)
+static_assert(HO_T_V2_EXTENTS_OFF + HO_T_NR_EXTENTS *
+	      GMEM_HANDOVER_EXTENT_BYTES == HO_T_V2_LEN);
+
+/* Ways to break the version 2 record; its fields up to extents_off are v3's. */
+static const struct ho_t_case ho_t_v2_cases[] = {
+	{ "v2: reserved field", HO_T_H(nr_poisoned, 4), 1, true,
+	  GMEM_HO_BAD_FLAGS },
+	{ "v2: header size of 3", HO_T_H(header_size, 4),
+	  GMEM_HANDOVER_HEADER_BYTES, true, GMEM_HO_BAD_HEADER_SIZE },
+	{ "v2: compatible of 3", HO_T_COMPAT(20), '3', true,
+	  GMEM_HO_BAD_COMPATIBLE },
+	{ "v2: version 3", HO_T_H(version, 4), 3, true,
+	  GMEM_HO_BAD_COMPATIBLE },
+	{ "v2: length below its header", HO_T_H(total_len, 8),
+	  GMEM_HANDOVER_HEADER_V2_BYTES - 8, true, GMEM_HO_BAD_LENGTH },
+	{ "v2: nodes in its header", HO_T_H(nodes_off, 8),
+	  GMEM_HANDOVER_HEADER_V2_BYTES - 8, true, GMEM_HO_BAD_SECTION },
+	{ "v2: extent past pool", { HO_T_V2_EXTENTS_OFF + 4 * 16 + 8, 4 }, 61,
+	  true, GMEM_HO_BAD_EXTENT },
+	{ "v2: stale checksum", { HO_T_V2_EXTENTS_OFF + 8, 4 }, 4, false,
+	  GMEM_HO_BAD_CHECKSUM },
 };
 
 /* The case of ho_t_cases[] called @name, or NULL. */
@@ -349,6 +532,8 @@ static inline enum gmem_handover_reason ho_t_untested_reason(void)
 
 	for (i = 0; i < ARRAY_SIZE(ho_t_cases); i++)
 		seen[ho_t_cases[i].reason] = true;
+	for (i = 0; i < ARRAY_SIZE(ho_t_v2_cases); i++)
+		seen[ho_t_v2_cases[i].reason] = true;
 	for (i = 0; i < ARRAY_SIZE(ho_t_reasons_elsewhere); i++)
 		seen[ho_t_reasons_elsewhere[i]] = true;
 	for (i = GMEM_HO_OK + 1; i < GMEM_HO_NR_REASONS; i++)
@@ -415,11 +600,15 @@ static inline long ho_t_build(void *buf, size_t len)
 
 	ret = gmem_handover_begin(&enc, buf, len, HO_T_NR_NODES,
 				  HO_T_NR_SESSIONS, HO_T_NR_FILES,
-				  HO_T_NR_EXTENTS, HO_T_GENERATION, ho_t_key);
+				  HO_T_NR_EXTENTS, HO_T_NR_POISONED,
+				  HO_T_GENERATION, ho_t_key);
 	for (i = 0; !ret && i < HO_T_NR_NODES; i++)
 		ret = gmem_handover_add_node(&enc, &ho_t_pools[i]);
 	for (i = 0; !ret && i < HO_T_NR_SESSIONS; i++)
 		ret = ho_t_add_files(&enc, i, &e);
+	for (i = 0; !ret && i < HO_T_NR_POISONED; i++)
+		ret = gmem_handover_add_poisoned(&enc, ho_t_poisoned[i].nid,
+						 ho_t_poisoned[i].chunk);
 	if (!ret)
 		ret = gmem_handover_finish(&enc, &out);
 	return ret ? ret : (long)out;
@@ -451,7 +640,7 @@ static inline long ho_t_build_dup(void *buf, size_t len)
 		fi[i].nr_extents = 1;
 	fi[1].token = HO_T_DUP_TOKEN1;
 	fi[2].token = HO_T_DUP_TOKEN2;
-	ret = gmem_handover_begin(&enc, buf, len, HO_T_NR_NODES, 2, 3, 3, 1,
+	ret = gmem_handover_begin(&enc, buf, len, HO_T_NR_NODES, 2, 3, 3, 0, 1,
 				  ho_t_key);
 	for (i = 0; !ret && i < HO_T_NR_NODES; i++)
 		ret = gmem_handover_add_node(&enc, &ho_t_pools[i]);
@@ -532,7 +721,7 @@ static inline long ho_t_build_big(void *buf, size_t len, u64 nr_chunks,
 	size_t out;
 	int ret;
 
-	ret = gmem_handover_begin(&enc, buf, len, 1, 1, 1, fi.nr_extents, 1,
+	ret = gmem_handover_begin(&enc, buf, len, 1, 1, 1, fi.nr_extents, 0, 1,
 				  ho_t_key);
 	if (!ret)
 		ret = gmem_handover_add_node(&enc, &pool);
@@ -554,6 +743,7 @@ enum ho_t_op {
 	HO_T_SESSION,
 	HO_T_FILE,
 	HO_T_EXTENT,
+	HO_T_POISONED,
 	HO_T_FINISH,
 };
 
@@ -566,13 +756,15 @@ enum ho_t_op {
  * @sessions: %HO_T_BEGIN: sessions announced.
  * @files: %HO_T_BEGIN: files announced.
  * @extents: %HO_T_BEGIN: extents announced.
+ * @poisoned: %HO_T_BEGIN: poisoned chunks announced.
  * @pool: %HO_T_NODE: the pool.
  * @name: %HO_T_SESSION: the name.
  * @nr_files: %HO_T_SESSION: its files.
  * @fi: %HO_T_FILE: the file.
  * @slot: %HO_T_EXTENT: first slot.
- * @chunk: %HO_T_EXTENT: first chunk.
+ * @chunk: %HO_T_EXTENT: first chunk; %HO_T_POISONED: the chunk.
  * @nr: %HO_T_EXTENT: length.
+ * @nid: %HO_T_POISONED: node of the chunk.
  */
 struct ho_t_step {
 	const char *what;
@@ -580,16 +772,19 @@ struct ho_t_step {
 	int ret;
 	u32 nodes, sessions, files;
 	u64 extents;
+	u32 poisoned;
 	struct gmem_handover_pool pool;
 	const char *name;
 	u32 nr_files;
 	struct gmem_handover_file_info fi;
 	u64 slot;
 	u32 chunk, nr;
+	u32 nid;
 };
 
-#define HO_T_DO_BEGIN(w, r, n, s, f, e) { .what = w, .op = HO_T_BEGIN,	\
-	.ret = r, .nodes = n, .sessions = s, .files = f, .extents = e }
+#define HO_T_DO_BEGIN(w, r, n, s, f, e, p) { .what = w,			\
+	.op = HO_T_BEGIN, .ret = r, .nodes = n, .sessions = s,		\
+	.files = f, .extents = e, .poisoned = p }
 #define HO_T_DO_NODE(w, r, ...) { .what = w, .op = HO_T_NODE, .ret = r, \
 	.pool = __VA_ARGS__ }
 #define HO_T_DO_SESSION(w, r, nm, n) { .what = w, .op = HO_T_SESSION,	\
@@ -599,6 +794,8 @@ struct ho_t_step {
 	.size = sz, .nr_slots = slots, .nr_extents = ext } }
 #define HO_T_DO_EXTENT(w, r, s, c, n) { .what = w, .op = HO_T_EXTENT,	\
 	.ret = r, .slot = s, .chunk = c, .nr = n }
+#define HO_T_DO_POISONED(w, r, id, c) { .what = w, .op = HO_T_POISONED, \
+	.ret = r, .nid = id, .chunk = c }
 #define HO_T_DO_FINISH(w, r) { .what = w, .op = HO_T_FINISH, .ret = r }
 
 #define HO_T_LONG_NAME	"0123456789abcdef0123456789abcdef" \
@@ -607,20 +804,22 @@ static_assert(sizeof(HO_T_LONG_NAME) == GMEM_HANDOVER_NAME_LEN + 1);
 
 /*
  * Nodes 1 (two 1 GiB chunks) and 2 (64 chunks of 2 MiB); sessions s0 with
- * one file and s1 with two; four extents.
+ * one file and s1 with two; four extents; two poisoned chunks.
  */
 static const struct ho_t_step ho_t_script[] = {
-	HO_T_DO_BEGIN("no node", -EINVAL, 0, 2, 3, 4),
+	HO_T_DO_BEGIN("no node", -EINVAL, 0, 2, 3, 4, 2),
 	HO_T_DO_BEGIN("too many nodes", -EINVAL,
-		      GMEM_HANDOVER_MAX_NODES + 1, 2, 3, 4),
+		      GMEM_HANDOVER_MAX_NODES + 1, 2, 3, 4, 2),
 	HO_T_DO_BEGIN("too many sessions", -EINVAL, 2,
-		      GMEM_HANDOVER_MAX_SESSIONS + 1, 3, 4),
+		      GMEM_HANDOVER_MAX_SESSIONS + 1, 3, 4, 2),
 	HO_T_DO_BEGIN("more files than sessions hold", -EINVAL, 2, 1,
-		      GMEM_HANDOVER_MAX_SESSION_FILES + 1, 4),
-	HO_T_DO_BEGIN("extents without file", -EINVAL, 2, 2, 0, 4),
+		      GMEM_HANDOVER_MAX_SESSION_FILES + 1, 4, 2),
+	HO_T_DO_BEGIN("extents without file", -EINVAL, 2, 2, 0, 4, 2),
 	HO_T_DO_BEGIN("extent count overflow", -EINVAL, 2, 2, 3,
-		      U64_MAX / 8),
-	HO_T_DO_BEGIN("begin", 0, 2, 2, 3, 4),
+		      U64_MAX / 8, 2),
+	HO_T_DO_BEGIN("too many poisoned", -EINVAL, 2, 2, 3, 4,
+		      GMEM_HANDOVER_MAX_POISONED + 1),
+	HO_T_DO_BEGIN("begin", 0, 2, 2, 3, 4, 2),
 	HO_T_DO_SESSION("session before the nodes", -EINVAL, "s0", 1),
 	HO_T_DO_NODE("bad chunk shift", -EINVAL,
 		     { .nid = 1, .chunk_shift = 20, .base = SZ_4G,
@@ -676,9 +875,20 @@ static const struct ho_t_step ho_t_script[] = {
 	HO_T_DO_FILE("token below the previous", -EINVAL, 4, 1, SZ_1G, 1, 1),
 	HO_T_DO_FILE("second file of s1", 0, 6, 1, SZ_1G, 1, 1),
 	HO_T_DO_FINISH("finish before the last extent", -EINVAL),
+	HO_T_DO_POISONED("poisoned before the last extent", -EINVAL, 1, 1),
 	HO_T_DO_EXTENT("last extent", 0, 0, 0, 1),
 	HO_T_DO_FILE("file past the count", -EINVAL, 7, 1, SZ_1G, 1, 0),
 	HO_T_DO_SESSION("session past the count", -ENOSPC, "s2", 0),
+	HO_T_DO_FINISH("finish before the poisoned", -EINVAL),
+	HO_T_DO_POISONED("poisoned on a node without pool", -EINVAL, 0, 0),
+	HO_T_DO_POISONED("poisoned past the pool", -EINVAL, 1, 2),
+	HO_T_DO_POISONED("poisoned chunk held by a file", 0, 1, 1),
+	HO_T_DO_POISONED("poisoned repeated", -EINVAL, 1, 1),
+	HO_T_DO_POISONED("poisoned below the previous", -EINVAL, 1, 0),
+	HO_T_DO_SESSION("session after the poisoned", -EINVAL, "s2", 0),
+	HO_T_DO_FINISH("finish before the last poisoned", -EINVAL),
+	HO_T_DO_POISONED("free poisoned chunk", 0, 2, 63),
+	HO_T_DO_POISONED("poisoned past the count", -ENOSPC, 2, 0),
 	HO_T_DO_FINISH("finish", 0),
 };
 
@@ -689,7 +899,8 @@ static inline int ho_t_do(struct gmem_handover_enc *enc, void *buf,
 	case HO_T_BEGIN:
 		return gmem_handover_begin(enc, buf, len, st->nodes,
 					   st->sessions, st->files,
-					   st->extents, 1, ho_t_key);
+					   st->extents, st->poisoned, 1,
+					   ho_t_key);
 	case HO_T_NODE:
 		return gmem_handover_add_node(enc, &st->pool);
 	case HO_T_SESSION:
@@ -699,6 +910,8 @@ static inline int ho_t_do(struct gmem_handover_enc *enc, void *buf,
 	case HO_T_EXTENT:
 		return gmem_handover_add_extent(enc, st->slot, st->chunk,
 						st->nr);
+	case HO_T_POISONED:
+		return gmem_handover_add_poisoned(enc, st->nid, st->chunk);
 	case HO_T_FINISH:
 		return gmem_handover_finish(enc, out);
 	}

@@ -20,8 +20,14 @@
  *   validated whole; a record that breaks any rule, or whose pools are not
  *   the running ones, is rejected and every chunk it names is quarantined
  *   (never handed out until the next boot), since it was written by our
- *   own previous kernel and its chunks may hold guest memory;
- * - otherwise its sessions are adopted (gmem_ho_adopt()).
+ *   own previous kernel and its chunks may hold guest memory; so is every
+ *   chunk of its poisoned table;
+ * - otherwise its sessions are adopted (gmem_ho_adopt()), then every chunk
+ *   of its poisoned table is retired (gmem_pool_poison_chunk()): a free one
+ *   is taken by %GMEM_CHUNK_OWNER_POISONED at once, one a file holds stays
+ *   the file's, which finds it poisoned after retrieval, and passes to
+ *   %GMEM_CHUNK_OWNER_POISONED when freed.  Version 2 records, which carry
+ *   no poisoned table, are taken as well.
  */
 
 #define pr_fmt(fmt) "gmem_pool: handover: " fmt
@@ -39,6 +45,10 @@
 #include "gmem_handover_record.h"
 
 #define HO_HDR	sizeof(struct gmem_handover_header)
+
+/* The status line of an adopted record (sysfs-kernel-mm-gmem_pool). */
+#define GMEM_HO_STATUS_RESTORED \
+	"restored: %u sessions, %u files, %llu chunks, %u poisoned, generation %llu, %llu us"
 
 static struct gmem_handover_pool gmem_ho_rpools[MAX_NUMNODES] __initdata;
 
@@ -118,6 +128,42 @@ static int __init gmem_ho_quarantine_file(const void *rec,
 }
 
 /*
+ * The poisoned table of a rejected record, or -EINVAL if unreadable.  Only
+ * a version 3 header has one; gmem_handover_check_key() made sure that the
+ * header is whole, but the copy is checked again.
+ */
+static int __init gmem_ho_quarantine_poisoned(const void *rec, size_t len,
+					      u64 *count)
+{
+	const struct gmem_handover_header *h = rec;
+	const struct gmem_handover_poisoned *p;
+	const struct gmem_handover_node *n;
+	u64 off = le64_to_cpu(h->poisoned_off), i, nr;
+	u32 shift, nid;
+
+	if (le32_to_cpu(h->version) != GMEM_HANDOVER_VERSION ||
+	    le32_to_cpu(h->header_size) != HO_HDR)
+		return 0;
+	nr = le32_to_cpu(h->nr_poisoned);
+	if (!gmem_ho_in(off, nr, sizeof(*p), len))
+		return -EINVAL;
+	p = rec + off;
+	for (i = 0; i < nr; i++) {
+		nid = le32_to_cpu(p[i].nid);
+		n = gmem_ho_raw_node(rec, nid);
+		if (!n)
+			return -EINVAL;
+		shift = min_t(u32, le32_to_cpu(n->chunk_shift),
+			      GMEM_HANDOVER_SHIFT_1G);
+		*count += gmem_ho_quarantine_range(nid,
+				le64_to_cpu(n->chunk_base) +
+				((u64)le32_to_cpu(p[i].chunk) << shift),
+				1ULL << shift);
+	}
+	return 0;
+}
+
+/*
  * Quarantine what a rejected record names, trusting nothing: every offset
  * and count is checked against the copy; if the tables themselves cannot
  * be read, no chunk can be told safe and the whole pools are quarantined.
@@ -141,7 +187,43 @@ static u64 __init gmem_ho_quarantine(const void *rec, size_t len)
 	for (i = 0; i < le32_to_cpu(h->nr_files); i++)
 		if (gmem_ho_quarantine_file(rec, &f[i], &count))
 			return count + gmem_ho_quarantine_all();
+	if (gmem_ho_quarantine_poisoned(rec, len, &count))
+		return count + gmem_ho_quarantine_all();
 	return count;
+}
+
+/*
+ * Retire every chunk the previous kernel retired, once the files hold
+ * theirs.  A chunk that cannot be retired (a bug) is quarantined instead
+ * if it is free, so that it is never handed out; @failed counts those.
+ * Return: the number of chunks retired.
+ */
+static u32 __init gmem_ho_retire(const struct gmem_handover_view *view,
+				 u32 *failed)
+{
+	struct gmem_handover_poisoned_info pi;
+	struct gmem_pool *pool;
+	u32 i, owner, n = 0;
+	int ret;
+
+	for (i = 0; i < gmem_handover_nr_poisoned(view); i++) {
+		gmem_handover_poisoned(view, i, &pi);
+		/* The layout matched: every node of the record has its pool. */
+		pool = gmem_pool_get(pi.nid);
+		ret = pool ? gmem_pool_poison_chunk(pool, pi.chunk, &owner) :
+			     -EINVAL;
+		if (!ret) {
+			n++;
+			continue;
+		}
+		pr_err("chunk %u of node %u, retired before the kexec, cannot be retired now: %pe\n",
+		       pi.chunk, pi.nid, ERR_PTR(ret));
+		if (pool)
+			gmem_pool_claim_chunk(pool, pi.chunk,
+					      GMEM_HANDOVER_OWNER_QUARANTINE);
+		(*failed)++;
+	}
+	return n;
 }
 
 static int __init gmem_ho_check(const void *rec, size_t len,
@@ -201,6 +283,7 @@ static void __init gmem_ho_trust(void *rec, size_t len, u64 t0)
 	struct gmem_handover_error err = { };
 	struct gmem_handover_view view;
 	u64 nr_chunks = 0, n;
+	u32 retired, failed = 0;
 	int ret;
 
 	ret = gmem_ho_check(rec, len, &view, &err);
@@ -223,12 +306,17 @@ static void __init gmem_ho_trust(void *rec, size_t len, u64 t0)
 		       ERR_PTR(ret), n);
 		return;
 	}
-	gmem_ho_set_status("restored: %u sessions, %u files, %llu chunks, generation %llu, %llu us",
-			   view.nr_sessions, view.nr_files, nr_chunks,
+	retired = gmem_ho_retire(&view, &failed);
+	gmem_ho_set_status(GMEM_HO_STATUS_RESTORED, view.nr_sessions,
+			   view.nr_files, nr_chunks, retired,
 			   gmem_handover_generation(&view),
 			   div_u64(local_clock() - t0, NSEC_PER_USEC));
-	pr_info("restored: %u sessions, %u files, %llu chunks\n",
-		view.nr_sessions, view.nr_files, nr_chunks);
+	pr_info("restored: %u sessions, %u files, %llu chunks, %u poisoned chunks retired (record version %u)\n",
+		view.nr_sessions, view.nr_files, nr_chunks, retired,
+		le32_to_cpu(view.hdr->version));
+	if (failed)
+		pr_err("%u poisoned chunks not retired: quarantined if free\n",
+		       failed);
 }
 
 static void __init gmem_ho_read(struct gmem_pool *home,

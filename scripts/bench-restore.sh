@@ -26,8 +26,8 @@ for mib in 256 1024; do
 	fi
 	phase() { tr -d '\r' < "$log" | sed -n "s/.*: \([0-9.]*\) ms (PHASE $1).*/\1/p"; }
 	# The status line the resumed demo printed (handover/status, SPEC):
-	# "restored: S sessions, F files, C chunks, generation G, T us".
-	restore=$(tr -d '\r' < "$log" | sed -n 's/.*hand-over status: restored: .* chunks, generation [0-9]*, \([0-9]*\) us.*/\1 us/p')
+	# "restored: S sessions, F files, C chunks, P poisoned, generation G, T us".
+	restore=$(tr -d '\r' < "$log" | sed -n 's/.*hand-over status: restored: .* chunks, [0-9]* poisoned, generation [0-9]*, \([0-9]*\) us.*/\1 us/p')
 	printf '%-8s %8s %12s %12s %14s %14s\n' "${mib}M" $((mib / 2)) \
 		"$(phase preserve)" "$(phase retrieve)" "$restore" "$(phase reattach)"
 	[ "$mib" = 256 ] && tr -d '\r' < "$log" | grep -o 'gmem_pool_test_1tib: .*' |

@@ -5,6 +5,7 @@
 #include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/compiler_attributes.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 /**
@@ -31,12 +32,22 @@
  * - @nr_files &struct gmem_handover_file, in session order: the files of
  *   session 0 by ascending token, then those of session 1, and so on;
  * - @nr_extents &struct gmem_handover_extent, in file order: the extents of
- *   file 0 by ascending slot, then those of file 1, and so on.
+ *   file 0 by ascending slot, then those of file 1, and so on;
+ * - @nr_poisoned &struct gmem_handover_poisoned, the chunks that a memory
+ *   failure retired, by ascending (nid, chunk), each at most once.
  *
  * An extent maps a run of chunk-sized ranges of a file (slots) to a run of
  * chunks of the file's node.  A slot that no extent covers is a hole, and
  * holes take no room: a record costs 16 bytes per run of chunks held, not
  * per byte of file size.  No chunk is in two extents of the record.
+ *
+ * A retired (poisoned) chunk is never handed out again, by the writing
+ * kernel nor by the next one: the next kernel retires every chunk of the
+ * poisoned table as soon as it has adopted the files.  A poisoned chunk may
+ * also be in an extent (the file still holds it, and sees it as poisoned
+ * after retrieval) or in none (it was free, or its file let it go).  The
+ * table holds at most %GMEM_HANDOVER_MAX_POISONED entries, so that the
+ * room the writing kernel keeps for the record always suffices.
  *
  * The record itself starts on an 8-byte boundary, and so does each
  * section.  The crc32c (initial value ~0, no final inversion, as
@@ -48,12 +59,23 @@
  * versions.  Any change of a structure, of the meaning of a field or of a
  * rule above is a breaking change and requires a new version number and a
  * new compatible string.
+ *
+ * Versions: 2 ("gmem-pool-handover-v2") had no poisoned table, a header of
+ * %GMEM_HANDOVER_HEADER_V2_BYTES that ends at @extents_off, and zero in
+ * the field that version 3 calls @nr_poisoned.  Version 3 appends
+ * @poisoned_off to the header (%GMEM_HANDOVER_HEADER_BYTES) and the
+ * poisoned table to the record; every other field, section and rule is
+ * the same.  A kernel writes version 3 and reads both, so that a live
+ * update from a kernel that writes version 2 keeps its files.
  */
 
 /* "GMEMHOVR" read as a little-endian 64-bit value. */
 #define GMEM_HANDOVER_MAGIC		0x52564f484d454d47ULL
-#define GMEM_HANDOVER_VERSION		2
-#define GMEM_HANDOVER_COMPATIBLE	"gmem-pool-handover-v2"
+#define GMEM_HANDOVER_VERSION		3
+#define GMEM_HANDOVER_COMPATIBLE	"gmem-pool-handover-v3"
+/* The previous version, which a kernel still reads. */
+#define GMEM_HANDOVER_VERSION_V2	2
+#define GMEM_HANDOVER_COMPATIBLE_V2	"gmem-pool-handover-v2"
 #define GMEM_HANDOVER_COMPATIBLE_LEN	32
 
 /* The key is this many 64-bit words. */
@@ -84,20 +106,32 @@
 #define GMEM_HANDOVER_MAX_SESSION_FILES	128
 #define GMEM_HANDOVER_MAX_FILES		(GMEM_HANDOVER_MAX_SESSIONS * \
 					 GMEM_HANDOVER_MAX_SESSION_FILES)
+/*
+ * Poisoned chunks one record carries: 64 KiB of table.  Memory failures
+ * retire a handful of chunks in a machine's life; a host with more than
+ * this many bad chunks needs repair, not a live update.
+ */
+#define GMEM_HANDOVER_MAX_POISONED	8192
 
 /* Sizes of the entries, which gmem_handover_record_size() adds up. */
-#define GMEM_HANDOVER_HEADER_BYTES	144
+#define GMEM_HANDOVER_HEADER_BYTES	152
+#define GMEM_HANDOVER_HEADER_V2_BYTES	144
 #define GMEM_HANDOVER_NODE_BYTES	40
 #define GMEM_HANDOVER_SESSION_BYTES	72
 #define GMEM_HANDOVER_FILE_BYTES	48
 #define GMEM_HANDOVER_EXTENT_BYTES	16
+#define GMEM_HANDOVER_POISONED_BYTES	8
 
 /**
  * struct gmem_handover_header - start of the hand-over record
  * @magic: %GMEM_HANDOVER_MAGIC.
- * @version: %GMEM_HANDOVER_VERSION.
- * @header_size: sizeof(struct gmem_handover_header) of this version.
- * @compatible: %GMEM_HANDOVER_COMPATIBLE, NUL padded to the end of the array.
+ * @version: %GMEM_HANDOVER_VERSION (or %GMEM_HANDOVER_VERSION_V2).
+ * @header_size: sizeof(struct gmem_handover_header) of this version:
+ *               %GMEM_HANDOVER_HEADER_BYTES (version 2:
+ *               %GMEM_HANDOVER_HEADER_V2_BYTES).
+ * @compatible: %GMEM_HANDOVER_COMPATIBLE (version 2:
+ *              %GMEM_HANDOVER_COMPATIBLE_V2), NUL padded to the end of the
+ *              array.
  * @checksum: crc32c of the first @total_len bytes, this field taken as zero.
  * @flags: zero; no flag is defined in this version.
  * @total_len: bytes covered by the record and its checksum.
@@ -112,7 +146,8 @@
  * @nr_files: number of entries in the file table, up to
  *            %GMEM_HANDOVER_MAX_SESSION_FILES per session: the sum of the
  *            sessions' @nr_files.
- * @reserved: zero.
+ * @nr_poisoned: number of entries in the poisoned table, up to
+ *               %GMEM_HANDOVER_MAX_POISONED (version 2: reserved, zero).
  * @nr_extents: number of entries in the extent table: the sum of the
  *              files' @nr_extents.
  * @nodes_off: offset of the node table from the start of the record, at or
@@ -123,6 +158,9 @@
  *             table.
  * @extents_off: offset of the extent table, at or after the end of the file
  *               table; the table ends at or before @total_len.
+ * @poisoned_off: offset of the poisoned table, at or after the end of the
+ *                extent table; the table ends at or before @total_len.
+ *                Not in version 2, whose header ends before it.
  */
 struct gmem_handover_header {
 	__le64 magic;
@@ -137,14 +175,17 @@ struct gmem_handover_header {
 	__le32 nr_nodes;
 	__le32 nr_sessions;
 	__le32 nr_files;
-	__le32 reserved;
+	__le32 nr_poisoned;
 	__le64 nr_extents;
 	__le64 nodes_off;
 	__le64 sessions_off;
 	__le64 files_off;
 	__le64 extents_off;
+	__le64 poisoned_off;
 } __packed;
 static_assert(sizeof(struct gmem_handover_header) == GMEM_HANDOVER_HEADER_BYTES);
+static_assert(offsetof(struct gmem_handover_header, poisoned_off) ==
+	      GMEM_HANDOVER_HEADER_V2_BYTES);
 
 /**
  * struct gmem_handover_node - one node's pool, as the old kernel laid it out
@@ -230,6 +271,20 @@ struct gmem_handover_extent {
 	__le32 nr;
 } __packed;
 static_assert(sizeof(struct gmem_handover_extent) == GMEM_HANDOVER_EXTENT_BYTES);
+
+/**
+ * struct gmem_handover_poisoned - a chunk that a memory failure retired
+ * @nid: node of the chunk; a node of the table.
+ * @chunk: chunk index in that node's pool, counted from its @chunk_base,
+ *         below its @nr_chunks.
+ *
+ * Entries go by ascending @nid, then ascending @chunk, with no repeat.
+ */
+struct gmem_handover_poisoned {
+	__le32 nid;
+	__le32 chunk;
+} __packed;
+static_assert(sizeof(struct gmem_handover_poisoned) == GMEM_HANDOVER_POISONED_BYTES);
 
 /* "GMEMHOBD" read as a little-endian 64-bit value. */
 #define GMEM_HANDOVER_BOOT_MAGIC	0x44424f484d454d47ULL

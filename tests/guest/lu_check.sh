@@ -5,7 +5,9 @@
 #   held N0 N1           exactly N0 chunks of node 0 and N1 of node 1 are
 #                        not free (held by files, preserved or retrieved)
 #   cold N0 N1           a cold boot: status "none", and held N0 N1
-#   restored S F C N0 N1 the record came back: S sessions, F files, C chunks;
+#   restored S F C N0 N1 [P]
+#                        the record came back: S sessions, F files, C chunks,
+#                        P poisoned chunks retired again (default 0);
 #                        nothing quarantined: held N0 N1
 #   sabotage N           spoil the next hand-over (debugfs knob: 1 corrupt
 #                        the record, 2 seal it with a wrong key, 3 leave
@@ -63,7 +65,7 @@ cold)
 	held "$2" "$3"
 	;;
 restored)
-	status_is "^restored: $2 sessions, $3 files, $4 chunks, generation [0-9]+, [0-9]+ us$"
+	status_is "^restored: $2 sessions, $3 files, $4 chunks, ${7:-0} poisoned, generation [0-9]+, [0-9]+ us$"
 	held "$5" "$6"
 	;;
 sabotage)

@@ -143,7 +143,7 @@ static int bench_layout(enum ho_t_big_layout layout, int repeat,
 	long len;
 	int i;
 
-	if (gmem_handover_record_size(1, 1, 1, nr_extents, &need))
+	if (gmem_handover_record_size(1, 1, 1, nr_extents, 0, &need))
 		return 1;
 	buf = aligned_alloc(8, (need + 7) & ~7UL);
 	len = buf ? ho_t_build_big(buf, need, pool->nchunks, layout) : -1;

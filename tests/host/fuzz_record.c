@@ -6,8 +6,9 @@
  * being stopped by it.  Every accepted record is read back through every
  * accessor and checked the naive way: sessions named, unique and chained,
  * tokens ascending within a session, file sizes, and every extent inside
- * its file and its pool, after the previous one, with no chunk held twice.
- * Any broken promise aborts.
+ * its file and its pool, after the previous one, with no chunk held twice;
+ * poisoned chunks ascending, unique, each inside a pool of the record, and
+ * none at all in a version 2 record.  Any broken promise aborts.
  */
 #include <stdlib.h>
 #include <linux/bitops.h>
@@ -107,6 +108,32 @@ static void check_tokens(const struct gmem_handover_view *v)
 	}
 }
 
+static void check_poisoned(const struct gmem_handover_view *v,
+			   const struct gmem_handover_pool *pools)
+{
+	struct gmem_handover_poisoned_info pi, prev = { 0 };
+	u32 i, j, nr = gmem_handover_nr_poisoned(v);
+
+	expect(nr == v->nr_poisoned && nr <= GMEM_HANDOVER_MAX_POISONED);
+	if (le32_to_cpu(v->hdr->version) == GMEM_HANDOVER_VERSION_V2)
+		expect(!nr && !v->poisoned &&
+		       le32_to_cpu(v->hdr->header_size) ==
+		       GMEM_HANDOVER_HEADER_V2_BYTES);
+	else
+		expect(le32_to_cpu(v->hdr->version) == GMEM_HANDOVER_VERSION &&
+		       le32_to_cpu(v->hdr->header_size) ==
+		       GMEM_HANDOVER_HEADER_BYTES);
+	for (i = 0; i < nr; i++) {
+		gmem_handover_poisoned(v, i, &pi);
+		for (j = 0; j < v->nr_nodes && pools[j].nid != pi.nid; j++)
+			;
+		expect(j < v->nr_nodes && pi.chunk < pools[j].nr_chunks);
+		expect(!i || pi.nid > prev.nid ||
+		       (pi.nid == prev.nid && pi.chunk > prev.chunk));
+		prev = pi;
+	}
+}
+
 static void check_key(const struct gmem_handover_view *v, const void *buf,
 		      size_t len)
 {
@@ -142,6 +169,7 @@ static void read_back(const struct gmem_handover_view *v, const void *buf,
 	for (i = 0; i < v->nr_files; i++)
 		check_file(v, i, pools, first_bit, &extents);
 	expect(extents == v->nr_extents);
+	check_poisoned(v, pools);
 	check_key(v, buf, len);
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Writes the fuzzer's seed corpus into the directory given as argument:
- * the reference record, each of its corruptions, the encoder script's
- * record, a record with a chunk held twice, small synthetic records of
- * both layouts and one with every session the format allows, so that no
+ * the reference record, each of its corruptions, the version 2 record and
+ * its corruptions, the encoder script's record, a record with a chunk held
+ * twice, small synthetic records of both layouts and one with every
+ * session the format allows and poisoned chunks held and free, so that no
  * binary file needs to live in git.
  */
 #include <stdio.h>
@@ -15,6 +16,9 @@
 #define SEED_BIG_CHUNKS		512
 /* Files per session of the record with every session. */
 #define SEED_SESSION_FILES	2
+/* Its poisoned chunks: every SEED_POISON_STEP-th, held or free. */
+#define SEED_POISONED		64
+#define SEED_POISON_STEP	5
 
 static u64 buf[4096];
 
@@ -36,7 +40,11 @@ static int put(const char *dir, const char *name, long len)
 	return 0;
 }
 
-/* Every session of the format, two files each, one chunk per file. */
+/*
+ * Every session of the format, two files each, one chunk per file (chunks
+ * 0 to 127), and poisoned chunks 0, 5, ... 315, the first held, the last
+ * free.
+ */
 static long build_sessions(void)
 {
 	static const struct gmem_handover_pool pool = {
@@ -57,7 +65,7 @@ static long build_sessions(void)
 				  GMEM_HANDOVER_MAX_SESSIONS,
 				  GMEM_HANDOVER_MAX_SESSIONS * SEED_SESSION_FILES,
 				  GMEM_HANDOVER_MAX_SESSIONS * SEED_SESSION_FILES,
-				  3, ho_t_key);
+				  SEED_POISONED, 3, ho_t_key);
 	if (!ret)
 		ret = gmem_handover_add_node(&enc, &pool);
 	for (s = 0; !ret && s < GMEM_HANDOVER_MAX_SESSIONS; s++) {
@@ -71,6 +79,8 @@ static long build_sessions(void)
 							       1);
 		}
 	}
+	for (s = 0; !ret && s < SEED_POISONED; s++)
+		ret = gmem_handover_add_poisoned(&enc, 0, s * SEED_POISON_STEP);
 	if (!ret)
 		ret = gmem_handover_finish(&enc, &out);
 	return ret ? ret : (long)out;
@@ -95,6 +105,14 @@ int main(int argc, char **argv)
 		ho_t_corrupt(buf, len, &ho_t_cases[i]);
 		snprintf(name, sizeof(name), "corrupt-%02zu", i);
 		ret |= put(argv[1], name, len);
+	}
+	memcpy(buf, ho_t_v2_record, HO_T_V2_LEN);
+	ret |= put(argv[1], "v2", HO_T_V2_LEN);
+	for (i = 0; i < ARRAY_SIZE(ho_t_v2_cases); i++) {
+		memcpy(buf, ho_t_v2_record, HO_T_V2_LEN);
+		ho_t_corrupt(buf, HO_T_V2_LEN, &ho_t_v2_cases[i]);
+		snprintf(name, sizeof(name), "v2-corrupt-%02zu", i);
+		ret |= put(argv[1], name, HO_T_V2_LEN);
 	}
 	len = ho_t_run_script(buf, sizeof(buf), &got, &out) < 0 ? (long)out : -1;
 	ret |= put(argv[1], "script", len);

@@ -106,6 +106,20 @@ static void check_files(const struct gmem_handover_view *v)
 	CHECK(e == HO_T_NR_EXTENTS);
 }
 
+static void check_poisoned(const struct gmem_handover_view *v,
+			   const struct gmem_handover_poisoned_info *want,
+			   u32 nr)
+{
+	struct gmem_handover_poisoned_info pi;
+	u32 i;
+
+	CHECK(v->nr_poisoned == nr && gmem_handover_nr_poisoned(v) == nr);
+	for (i = 0; i < nr && i < gmem_handover_nr_poisoned(v); i++) {
+		gmem_handover_poisoned(v, i, &pi);
+		CHECK(pi.nid == want[i].nid && pi.chunk == want[i].chunk);
+	}
+}
+
 static void test_round_trip(void)
 {
 	struct gmem_handover_session_info si;
@@ -130,6 +144,7 @@ static void test_round_trip(void)
 		CHECK(!memcmp(&si, &ho_t_sessions[i], sizeof(si)));
 	}
 	check_files(&v);
+	check_poisoned(&v, ho_t_poisoned, HO_T_NR_POISONED);
 	end_case();
 }
 
@@ -330,7 +345,7 @@ static void test_misaligned(void)
 	CHECK(err.reason == GMEM_HO_BAD_BUFFER);
 	CHECK(gmem_handover_check_key((u8 *)big + 4, HO_T_LEN, ho_t_key) ==
 	      -ENOENT);
-	CHECK(gmem_handover_begin(&enc, (u8 *)big + 4, 256, 1, 0, 0, 0, 1,
+	CHECK(gmem_handover_begin(&enc, (u8 *)big + 4, 256, 1, 0, 0, 0, 0, 1,
 				  ho_t_key) == -EINVAL);
 	end_case();
 }
@@ -382,6 +397,7 @@ static void test_encoder_script(void)
 	CHECK(step == -1);
 	CHECK(validate(rec, len, &v, &err) == 0);
 	CHECK(v.nr_sessions == 2 && v.nr_files == 3 && v.nr_extents == 4);
+	CHECK(v.nr_poisoned == 2);
 	end_case();
 }
 
@@ -408,19 +424,26 @@ static void test_record_size(void)
 	begin_case("record size");
 	CHECK(gmem_handover_record_size(HO_T_NR_NODES, HO_T_NR_SESSIONS,
 					HO_T_NR_FILES, HO_T_NR_EXTENTS,
-					&size) == 0 && size == HO_T_LEN);
-	CHECK(gmem_handover_record_size(1, 0, 0, 0, &size) == 0 && size == 184);
+					HO_T_NR_POISONED, &size) == 0 &&
+	      size == HO_T_LEN);
+	CHECK(gmem_handover_record_size(1, 0, 0, 0, 0, &size) == 0 &&
+	      size == 192);
 	CHECK(gmem_handover_record_size(GMEM_HANDOVER_MAX_NODES,
 					GMEM_HANDOVER_MAX_SESSIONS,
-					GMEM_HANDOVER_MAX_FILES, 1, &size) == 0);
-	CHECK(size == 144 + 64 * 40 + 64 * 72 + 8192 * 48 + 16);
-	CHECK(gmem_handover_record_size(0, 0, 0, 0, &size) == -EINVAL);
+					GMEM_HANDOVER_MAX_FILES, 1,
+					GMEM_HANDOVER_MAX_POISONED, &size) == 0);
+	CHECK(size == 152 + 64 * 40 + 64 * 72 + 8192 * 48 + 16 + 8192 * 8);
+	CHECK(gmem_handover_record_size(0, 0, 0, 0, 0, &size) == -EINVAL);
 	CHECK(gmem_handover_record_size(1, 1, GMEM_HANDOVER_MAX_SESSION_FILES + 1,
-					0, &size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, 0, 0, 1, &size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, 1, 1, 1ULL << 60, &size) == -EINVAL);
-	CHECK(gmem_handover_record_size(1, 1, 1, ~0ULL / 16 - 10, &size) ==
+					0, 0, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 0, 0, 1, 0, &size) == -EINVAL);
+	CHECK(gmem_handover_record_size(1, 1, 1, 1ULL << 60, 0, &size) ==
 	      -EINVAL);
+	CHECK(gmem_handover_record_size(1, 1, 1, ~0ULL / 16 - 10, 0, &size) ==
+	      -EINVAL);
+	CHECK(gmem_handover_record_size(1, 0, 0, 0,
+					GMEM_HANDOVER_MAX_POISONED + 1,
+					&size) == -EINVAL);
 	end_case();
 }
 
@@ -444,6 +467,8 @@ static void test_key(void)
 	}
 	CHECK(gmem_handover_check_key(rec, HO_T_NODES_OFF - 1, ho_t_key) ==
 	      -ENOENT);
+	CHECK(gmem_handover_check_key(rec, GMEM_HANDOVER_HEADER_V2_BYTES - 1,
+				      ho_t_key) == -ENOENT);
 	((u8 *)rec)[HO_T_EXTENT_AT(0)] ^= 0xff;
 	CHECK(gmem_handover_check_key(rec, HO_T_LEN, ho_t_key) == 0);
 	ho_t_put((u8 *)rec + offsetof(struct gmem_handover_header, version),
@@ -528,7 +553,7 @@ static void test_big(enum ho_t_big_layout layout, const char *name)
 	u8 *last;
 
 	begin_case(name);
-	CHECK(gmem_handover_record_size(1, 1, 1, nr_extents, &need) == 0);
+	CHECK(gmem_handover_record_size(1, 1, 1, nr_extents, 0, &need) == 0);
 	CHECK(need == HO_T_BIG_SIZE(nr_extents));
 	buf = aligned_alloc(8, need);
 	CHECK(ho_t_build_big(buf, need, nr_chunks, layout) == (long)need);
@@ -555,6 +580,171 @@ static void test_big(enum ho_t_big_layout layout, const char *name)
 	end_case();
 }
 
+/* The version 2 record, copied to an aligned buffer of its own size. */
+static u64 rec_v2[HO_T_V2_LEN / 8];
+
+static void load_v2(void)
+{
+	memcpy(rec_v2, ho_t_v2_record, HO_T_V2_LEN);
+}
+
+static void test_v2_accepted(void)
+{
+	struct gmem_handover_session_info si;
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	struct gmem_handover_pool p;
+	u32 i;
+
+	begin_case("version 2 record accepted, without poisoned chunks");
+	load_v2();
+	CHECK(le32_to_cpu(((struct gmem_handover_header *)rec_v2)->version) ==
+	      GMEM_HANDOVER_VERSION_V2);
+	CHECK(gmem_handover_check_key(rec_v2, HO_T_V2_LEN, ho_t_key) == 0);
+	CHECK(validate(rec_v2, HO_T_V2_LEN, &v, &err) == 0 &&
+	      err.reason == GMEM_HO_OK);
+	CHECK(v.nr_nodes == HO_T_NR_NODES && v.nr_sessions == HO_T_NR_SESSIONS);
+	CHECK(v.nr_files == HO_T_NR_FILES && v.nr_extents == HO_T_NR_EXTENTS);
+	CHECK(!v.poisoned);
+	CHECK(gmem_handover_generation(&v) == HO_T_GENERATION);
+	CHECK(gmem_handover_key_eq(&v, ho_t_key));
+	CHECK(gmem_handover_match_layout(&v, ho_t_pools, HO_T_NR_NODES,
+					 &err) == 0);
+	for (i = 0; i < HO_T_NR_NODES; i++) {
+		gmem_handover_node(&v, i, &p);
+		CHECK(!memcmp(&p, &ho_t_pools[i], sizeof(p)));
+	}
+	for (i = 0; i < HO_T_NR_SESSIONS; i++) {
+		gmem_handover_session(&v, i, &si);
+		CHECK(!memcmp(&si, &ho_t_sessions[i], sizeof(si)));
+	}
+	check_files(&v);
+	check_poisoned(&v, NULL, 0);
+	end_case();
+}
+
+static void test_v2_corruptions(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	char name[96];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ho_t_v2_cases); i++) {
+		const struct ho_t_case *c = &ho_t_v2_cases[i];
+
+		snprintf(name, sizeof(name), "corrupt: %s", c->name);
+		begin_case(name);
+		load_v2();
+		ho_t_corrupt(rec_v2, HO_T_V2_LEN, c);
+		memset(&v, 0, sizeof(v));
+		CHECK(validate(rec_v2, HO_T_V2_LEN, &v, &err) == -EINVAL);
+		if (err.reason != c->reason)
+			printf("  got \"%s\", want \"%s\"\n",
+			       gmem_handover_reason_str(err.reason),
+			       gmem_handover_reason_str(c->reason));
+		CHECK(err.reason == c->reason);
+		CHECK(!v.hdr);
+		end_case();
+	}
+}
+
+static void test_v2_bit_flips_and_truncations(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	size_t bit, len;
+
+	begin_case("version 2: every bit flip and truncation is refused");
+	for (bit = 0; bit < HO_T_V2_LEN * 8; bit++) {
+		load_v2();
+		((u8 *)rec_v2)[bit / 8] ^= 1 << (bit % 8);
+		CHECK(validate(rec_v2, HO_T_V2_LEN, &v, &err) == -EINVAL);
+	}
+	load_v2();
+	for (len = 0; len < HO_T_V2_LEN; len++) {
+		void *copy = len ? malloc(len) : NULL;
+
+		if (len)
+			memcpy(copy, rec_v2, len);
+		CHECK(validate(copy, len, &v, &err) == -EINVAL);
+		CHECK(err.reason == (len < GMEM_HANDOVER_HEADER_V2_BYTES ?
+				     GMEM_HO_TOO_SHORT : GMEM_HO_BAD_LENGTH));
+		free(copy);
+	}
+	end_case();
+}
+
+static void test_poisoned_texts(void)
+{
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	char msg[160];
+
+	begin_case("poisoned table: error texts");
+	build();
+	ho_t_corrupt(rec, HO_T_LEN, ho_t_find_case("poisoned 1G past pool"));
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+	CHECK(err.chunk == 2);
+	gmem_handover_format_error(&err, msg, sizeof(msg));
+	CHECK(!strcmp(msg, "poisoned chunk past its pool: poisoned entry 2 (chunk 2 of node 1)"));
+	build();
+	ho_t_corrupt(rec, HO_T_LEN, ho_t_find_case("poisoned repeated"));
+	CHECK(validate(rec, HO_T_LEN, &v, &err) == -EINVAL);
+	gmem_handover_format_error(&err, msg, sizeof(msg));
+	CHECK(!strcmp(msg, "poisoned chunk repeated: poisoned entry 1 (chunk 5 of node 0)"));
+	end_case();
+}
+
+/* The most poisoned chunks a record may carry, and one more. */
+static void test_poisoned_bound(void)
+{
+	const u32 nr = GMEM_HANDOVER_MAX_POISONED;
+	struct gmem_handover_pool pool = {
+		.nid = 3, .chunk_shift = GMEM_HANDOVER_SHIFT_2M, .base = SZ_1T,
+		.size = (u64)(nr + 1) * SZ_2M, .chunk_base = SZ_1T + SZ_2M,
+		.nr_chunks = nr,
+	};
+	unsigned long *bits = calloc(BITS_TO_LONGS(nr), sizeof(long));
+	struct gmem_handover_scratch s = { bits, nr };
+	struct gmem_handover_poisoned_info pi;
+	struct gmem_handover_view v;
+	struct gmem_handover_error err;
+	struct gmem_handover_enc enc;
+	size_t need = 0, out = 0;
+	void *buf;
+	u32 i;
+	int ret;
+
+	begin_case("poisoned table: the bound, and past it");
+	CHECK(gmem_handover_record_size(1, 0, 0, 0, nr, &need) == 0);
+	buf = aligned_alloc(8, need + 8);
+	CHECK(gmem_handover_begin(&enc, buf, need + 8, 1, 0, 0, 0, nr + 1, 1,
+				  ho_t_key) == -EINVAL);
+	CHECK(gmem_handover_begin(&enc, buf, need - 1, 1, 0, 0, 0, nr, 1,
+				  ho_t_key) == -ENOSPC);
+	ret = gmem_handover_begin(&enc, buf, need, 1, 0, 0, 0, nr, 1, ho_t_key);
+	if (!ret)
+		ret = gmem_handover_add_node(&enc, &pool);
+	for (i = 0; !ret && i < nr; i++)
+		ret = gmem_handover_add_poisoned(&enc, 3, i);
+	CHECK(ret == 0);
+	CHECK(gmem_handover_add_poisoned(&enc, 3, nr) == -ENOSPC);
+	CHECK(gmem_handover_finish(&enc, &out) == 0 && out == need);
+	CHECK(gmem_handover_validate(buf, need, &s, &v, &err) == 0);
+	CHECK(gmem_handover_nr_poisoned(&v) == nr);
+	gmem_handover_poisoned(&v, nr - 1, &pi);
+	CHECK(pi.nid == 3 && pi.chunk == nr - 1);
+	ho_t_put((u8 *)buf + offsetof(struct gmem_handover_header, nr_poisoned),
+		 4, nr + 1);
+	ho_t_reseal(buf, need);
+	CHECK(gmem_handover_validate(buf, need, &s, &v, &err) == -EINVAL);
+	CHECK(err.reason == GMEM_HO_BAD_COUNTS);
+	free(buf);
+	free(bits);
+	end_case();
+}
+
 int main(void)
 {
 	test_crc32c();
@@ -576,6 +766,11 @@ int main(void)
 	test_key();
 	test_layout();
 	test_boot_data();
+	test_v2_accepted();
+	test_v2_corruptions();
+	test_v2_bit_flips_and_truncations();
+	test_poisoned_texts();
+	test_poisoned_bound();
 	test_big(HO_T_ONE_EXTENT, "1 TiB of 2 MiB chunks in one extent");
 	test_big(HO_T_PER_CHUNK, "1 TiB of 2 MiB chunks, one extent each");
 	printf("%d passed, %d failed\n", passed, failed);
