@@ -12,6 +12,11 @@
 # delta of /proc/meminfo) and the growth from the smallest size to the
 # largest.
 #
+# Then natively: tests/host-attr builds the kernel's own maple tree and
+# xarray (lib/ of BUILD/linux) for userspace and replays the store's work
+# for one call, with this project's ranges and stock's per-gfn entries;
+# callgrind counts its instructions exactly, and the shims count nodes.
+#
 # STOCK_BZIMAGE=path (e.g. a build of main, or of 6.12 with this project
 # before issue 16) runs bench-reattach-attr a second time on that kernel,
 # with the same initramfs, and prints both side by side with ratios.
@@ -109,3 +114,28 @@ if [ -n "${lines[bench-reattach-attr]+x}" ]; then
 	echo "meminfo KiB: Slab + VmallocUsed delta (moves by whole slab pages)."
 	echo "Goal (issue 16): 1 TiB private in under 1 ms of kernel time and under 4 KiB."
 fi
+
+echo
+echo "Natively (tests/host-attr): the store's work in one call, on the kernel's maple tree"
+echo "and xarray built for userspace; instructions counted by callgrind, nodes by the shims"
+echo "(kernel node sizes: maple 256 B, xarray 576 B).  Not counted: the ioctl around it."
+hlog=$BUILD/host-attr.log
+if ! make -s --no-print-directory -C "$PROJECT/tests/host-attr" KTREE="$BUILD/linux" \
+	O="$BUILD/host-attr" callgrind > "$hlog" 2>&1; then
+	echo "host benchmark failed:"
+	sed 's/^/  | /' "$hlog"
+	exit 1
+fi
+printf '%-7s %9s %16s %10s %14s %16s\n' store size instructions nodes "bytes held" "instr per GiB"
+while read -r l; do
+	st=$(field "$l" store)
+	sz=$(field "$l" size)
+	in=$(field "$l" instructions)
+	printf '%-7s %5s GiB %16s %10s %14s %16s\n' "$st" "$((sz >> 30))" "$in" \
+		"$(field "$l" nodes)" "$(field "$l" kmem_bytes)" \
+		"$(awk -v i="$in" -v s="$sz" 'BEGIN { printf "%.0f", i / (s / 1073741824) }')"
+done < <(grep '^HOST attr store=' "$hlog")
+grep '^HOST attr-alternating' "$hlog" | while read -r l; do
+	echo "alternating single pages, $(field "$l" store): $(field "$l" ranges) ranges," \
+		"$(field "$l" nodes) nodes, $(field "$l" bytes_per_range) bytes per range"
+done

@@ -38,6 +38,8 @@
 #define ATTR_PAGES_2M		(1UL << (21 - PAGE_SHIFT))
 #define ATTR_MAX_RANGES		8192
 #define ATTR_RACE_ROUNDS	2000
+/* Ranges for a tree four levels deep. */
+#define ATTR_DEEP_RANGES	16384
 
 struct attr_range {
 	unsigned long first;
@@ -98,7 +100,7 @@ static void attr_test_exit(struct kunit *test)
 	struct attr_test *t = test->priv;
 
 	mutex_lock(&t->lock);
-	__mt_destroy(&t->mt);
+	kvm_mem_attr_destroy(&t->mt);
 	mutex_unlock(&t->lock);
 }
 
@@ -367,6 +369,26 @@ static void gmem_pool_test_attr_scale(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, attr_ranges(test, NULL), 1);
 }
 
+/*
+ * A deep tree freed as kvm_destroy_vm() frees it: the nodes go at once,
+ * not through a walk in an RCU callback (which crashed on such a tree);
+ * rcu_barrier() runs any callback left inside this case.
+ */
+static void gmem_pool_test_attr_destroy_deep(struct kunit *test)
+{
+	struct attr_test *t = test->priv;
+	int i;
+
+	for (i = 0; i < ATTR_DEEP_RANGES; i++)
+		KUNIT_ASSERT_EQ(test, attr_set(t, 2 * i, 2 * i + 1, ATTR_P), 0);
+	KUNIT_EXPECT_EQ(test, attr_ranges(test, NULL), ATTR_DEEP_RANGES);
+	mutex_lock(&t->lock);
+	kvm_mem_attr_destroy(&t->mt);
+	mutex_unlock(&t->lock);
+	KUNIT_EXPECT_TRUE(test, mtree_empty(&t->mt));
+	rcu_barrier();
+}
+
 struct attr_race {
 	struct attr_test *t;
 	atomic_t bad;
@@ -426,8 +448,9 @@ static struct kunit_case gmem_pool_mem_attr_cases[] = {
 	KUNIT_CASE(gmem_pool_test_attr_overlap),
 	KUNIT_CASE(gmem_pool_test_attr_whole_space),
 	KUNIT_CASE(gmem_pool_test_attr_alloc_failure),
-	KUNIT_CASE(gmem_pool_test_attr_scale),
+	KUNIT_CASE_SLOW(gmem_pool_test_attr_scale),
 	KUNIT_CASE(gmem_pool_test_attr_race),
+	KUNIT_CASE_SLOW(gmem_pool_test_attr_destroy_deep),
 	{}
 };
 

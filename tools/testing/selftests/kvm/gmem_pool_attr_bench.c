@@ -23,6 +23,11 @@
  * kmem_bytes those deltas times the objects' sizes: meminfo moves by whole
  * slab pages and with everything else the kernel does meanwhile.
  *
+ * A first call, over the first size, warms up and is not printed.  Memory
+ * is read after an RCU grace period and a pause, so that nodes freed by
+ * RCU are not counted as held; boot with slab_nomerge, or maple_node
+ * shares a cache with others and is missing from /proc/slabinfo.
+ *
  * A size whose cost, extrapolated linearly from the previous one, would
  * take more than -t seconds (60 by default) or half of MemAvailable is not
  * run: "BENCH reattach-attr size=<bytes> skipped predicted_ns=<ns>
@@ -31,6 +36,13 @@
  *
  *   BENCH reattach-attr-growth from=<bytes> to=<bytes> size_x=<r>
  *         time_x=<r> kmem_x=<r>
+ *
+ * Then (-a N, 0 for none) the worst layout for the store: N single private
+ * pages with a shared page between each two, one call each, and the kernel
+ * memory they hold:
+ *
+ *   BENCH reattach-attr-alternating ranges=<n> kmem_bytes=<n>
+ *         bytes_per_range=<r> slab_kib=<n>
  *
  * Timings come from TCG here: only counts and ratios mean something.
  */
@@ -46,7 +58,9 @@
 #include <unistd.h>
 
 #include <linux/kvm.h>
+#include <linux/membarrier.h>
 #include <linux/sizes.h>
+#include <sys/syscall.h>
 
 #include "kvm_util.h"
 #include "processor.h"
@@ -58,6 +72,8 @@
 /* Rounds of shared+private for avg_ns, when one call is this cheap. */
 #define BENCH_CHEAP_NS		1000000ULL
 #define BENCH_ROUNDS		64
+#define BENCH_DEFAULT_ALTERNATING	16384
+#define BENCH_SETTLE_US		200000
 
 struct kmem {
 	long slab_kib;
@@ -119,6 +135,34 @@ static void slab_objs(const char *cache, long *objs, long *size)
 	fclose(f);
 }
 
+static void slab_shrink(const char *cache)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", cache);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1)
+		perror(path);
+	close(fd);
+}
+
+/*
+ * Let the nodes a store replaced (freed after an RCU grace period) go back
+ * to their slab, then shrink the caches: that also empties KASAN's
+ * quarantine of their objects and the per-CPU slabs, so that the active
+ * objects of /proc/slabinfo are the objects held, not a slab's worth off.
+ */
+static void kmem_settle(void)
+{
+	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	usleep(BENCH_SETTLE_US);
+	slab_shrink("maple_node");
+	slab_shrink("radix_tree_node");
+}
+
 static void kmem_read(struct kmem *m)
 {
 	m->slab_kib = meminfo_kib("Slab");
@@ -144,10 +188,10 @@ static uint64_t stime_ns(void)
 	return ru.ru_stime.tv_sec * 1000000000ULL + ru.ru_stime.tv_usec * 1000ULL;
 }
 
-static void set_attr(int vm_fd, uint64_t size, uint64_t attrs)
+static void set_attr_at(int vm_fd, uint64_t gpa, uint64_t size, uint64_t attrs)
 {
 	struct kvm_memory_attributes a = {
-		.address = 0,
+		.address = gpa,
 		.size = size,
 		.attributes = attrs,
 	};
@@ -155,6 +199,40 @@ static void set_attr(int vm_fd, uint64_t size, uint64_t attrs)
 
 	TEST_ASSERT(!r, "KVM_SET_MEMORY_ATTRIBUTES(%#lx) over %lu bytes: %s",
 		    attrs, size, strerror(errno));
+}
+
+static void set_attr(int vm_fd, uint64_t size, uint64_t attrs)
+{
+	set_attr_at(vm_fd, 0, size, attrs);
+}
+
+static long kmem_bytes(const struct kmem *b, const struct kmem *a)
+{
+	return (a->maple_nodes - b->maple_nodes) * a->maple_size +
+	       (a->radix_nodes - b->radix_nodes) * a->radix_size;
+}
+
+/* @nr private pages, each between two shared ones: one range each. */
+static void bench_alternating(int kvm_fd, long nr)
+{
+	struct kmem before, after;
+	int vm_fd;
+	long i, bytes;
+
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, KVM_X86_SW_PROTECTED_VM);
+	TEST_ASSERT(vm_fd >= 0, "KVM_CREATE_VM(SW_PROTECTED): %s", strerror(errno));
+	kmem_settle();
+	kmem_read(&before);
+	for (i = 0; i < nr; i++)
+		set_attr_at(vm_fd, 2 * i * PAGE_SIZE, PAGE_SIZE,
+			    KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	kmem_settle();
+	kmem_read(&after);
+	bytes = kmem_bytes(&before, &after);
+	printf("BENCH reattach-attr-alternating ranges=%ld kmem_bytes=%ld", nr, bytes);
+	printf(" bytes_per_range=%.1f slab_kib=%ld\n", (double)bytes / nr,
+	       after.slab_kib - before.slab_kib);
+	close(vm_fd);
 }
 
 static void bench_one(int kvm_fd, struct attr_result *res)
@@ -166,20 +244,21 @@ static void bench_one(int kvm_fd, struct attr_result *res)
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, KVM_X86_SW_PROTECTED_VM);
 	TEST_ASSERT(vm_fd >= 0, "KVM_CREATE_VM(SW_PROTECTED): %s", strerror(errno));
 
+	kmem_settle();
 	kmem_read(&before);
 	s0 = stime_ns();
 	t0 = now_ns(CLOCK_MONOTONIC);
 	set_attr(vm_fd, res->size, KVM_MEMORY_ATTRIBUTE_PRIVATE);
 	res->ns = now_ns(CLOCK_MONOTONIC) - t0;
 	res->stime_ns = stime_ns() - s0;
+	kmem_settle();
 	kmem_read(&after);
 
 	res->d.slab_kib = after.slab_kib - before.slab_kib;
 	res->d.vmalloc_kib = after.vmalloc_kib - before.vmalloc_kib;
 	res->d.maple_nodes = after.maple_nodes - before.maple_nodes;
 	res->d.radix_nodes = after.radix_nodes - before.radix_nodes;
-	res->kmem_bytes = res->d.maple_nodes * after.maple_size +
-			  res->d.radix_nodes * after.radix_size;
+	res->kmem_bytes = kmem_bytes(&before, &after);
 
 	res->avg_ns = 0;
 	if (res->ns < BENCH_CHEAP_NS) {
@@ -221,10 +300,14 @@ int main(int argc, char *argv[])
 	const char *list = BENCH_DEFAULT_SIZES;
 	uint64_t sizes[BENCH_MAX_SIZES];
 	long budget_s = BENCH_DEFAULT_BUDGET_S;
+	long alternating = BENCH_DEFAULT_ALTERNATING;
 	int kvm_fd, opt, n, i, done = 0;
 
-	while ((opt = getopt(argc, argv, "s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:s:t:")) != -1) {
 		switch (opt) {
+		case 'a':
+			alternating = atol(optarg);
+			break;
 		case 's':
 			list = optarg;
 			break;
@@ -232,7 +315,8 @@ int main(int argc, char *argv[])
 			budget_s = atol(optarg);
 			break;
 		default:
-			printf("usage: %s [-s SIZE[,SIZE...]] [-t SECONDS]\n", argv[0]);
+			printf("usage: %s [-s SIZE[,SIZE...]] [-t SECONDS] [-a PAGES]\n",
+			       argv[0]);
 			exit(KSFT_FAIL);
 		}
 	}
@@ -240,6 +324,10 @@ int main(int argc, char *argv[])
 
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM));
 	kvm_fd = open_kvm_dev_path_or_exit();
+
+	/* A first VM and call, not counted: caches, and the code paged in. */
+	res[0].size = sizes[0];
+	bench_one(kvm_fd, &res[0]);
 
 	for (i = 0; i < n; i++) {
 		struct attr_result *r = &res[done];
@@ -272,6 +360,8 @@ int main(int argc, char *argv[])
 	       ratio(res[done - 1].size, res[0].size),
 	       ratio(res[done - 1].ns, res[0].ns),
 	       ratio(res[done - 1].kmem_bytes, res[0].kmem_bytes));
+	if (alternating > 0)
+		bench_alternating(kvm_fd, alternating);
 	close(kvm_fd);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/kvm.h>
 #include <linux/sizes.h>
@@ -42,8 +43,8 @@
 #define ATTR_EXITS_SIZE		(SZ_1G + SZ_64M)
 /* The contents case backs its range; within the pool-2m boot's pools. */
 #define ATTR_CONTENTS_SIZE	SZ_64M
-/* Guest page tables for the exits range, 4 KiB pages. */
-#define ATTR_EXTRA_PAGES	1024
+/* Guest page tables for the pages probed. */
+#define ATTR_EXTRA_PAGES	64
 #define ATTR_PATTERN		0x5a5a5a5a5a5a5a5aULL
 #define ATTR_MAX_PROBES		64
 
@@ -63,6 +64,9 @@ struct attr_case {
 	/* Page offsets converted away from the range's attribute. */
 	uint64_t conv[ATTR_MAX_PROBES];
 	int nr_conv;
+	/* Pages the guest's page tables map, each once. */
+	uint64_t mapped[3 * ATTR_MAX_PROBES];
+	int nr_mapped;
 };
 
 static bool is_converted(struct attr_case *c, uint64_t pg)
@@ -148,11 +152,20 @@ static void set_attr(struct attr_case *c, uint64_t pg, uint64_t npages,
 		vm_mem_set_shared(c->vm, gpa, npages * PAGE_SIZE);
 }
 
-/* What a shared read of @pg must find. */
-static void fill_page(struct attr_case *c, uint64_t pg)
+/* Map @pg in the guest, and give it what a shared read must find. */
+static void map_page(struct attr_case *c, uint64_t pg)
 {
+	uint64_t gpa = ATTR_TEST_GPA + pg * PAGE_SIZE;
+	int i;
+
 	if (c->shared)
 		*(uint64_t *)(c->shared + pg * PAGE_SIZE) = ATTR_PATTERN;
+	for (i = 0; i < c->nr_mapped; i++)
+		if (c->mapped[i] == pg)
+			return;
+	TEST_ASSERT(c->nr_mapped < ARRAY_SIZE(c->mapped), "too many pages");
+	c->mapped[c->nr_mapped++] = pg;
+	virt_pg_map(c->vm, gpa, gpa);
 }
 
 /* The pages converted: both ends, around 2 MiB and 1 GiB boundaries, middle. */
@@ -174,7 +187,7 @@ static void pick_pages(struct attr_case *c)
 		c->conv[c->nr_conv++] = pick[i];
 		for (j = -1; j <= 1; j++)
 			if ((j >= 0 || pick[i]) && pick[i] + j <= last)
-				fill_page(c, pick[i] + j);
+				map_page(c, pick[i] + j);
 	}
 }
 
@@ -199,7 +212,9 @@ static void setup(struct attr_case *c, uint64_t size, bool backed)
 	}
 	vm_mem_add(c->vm, VM_MEM_SRC_ANONYMOUS_THP, ATTR_TEST_GPA, ATTR_TEST_SLOT,
 		   size / PAGE_SIZE, backed ? KVM_MEM_GUEST_MEMFD : 0, fd, 0);
-	virt_map(c->vm, ATTR_TEST_GPA, ATTR_TEST_GPA, size / PAGE_SIZE);
+	/* The memslot holds a dup(): let the VM go with its last fd. */
+	if (fd >= 0)
+		close(fd);
 	if (backed)
 		c->shared = addr_gpa2hva(c->vm, ATTR_TEST_GPA);
 	vcpu_regs_get(c->vcpu, &c->regs0);
