@@ -6,6 +6,7 @@
  * with callgrind and exact node counts.
  *
  *   attr_host ranges|stock SIZE [ALTERNATING]
+ *   attr_host query SIZE
  *
  * "ranges" does what kvm_vm_set_mem_attributes() does with this project
  * (virt/kvm/kvm_main.c.patch): the "nothing to do" range check, then
@@ -20,7 +21,12 @@
  *        kmem_bytes=<n>
  *
  * and callgrind, run with --toggle-collect=bench_set, counts the
- * instructions of the call alone.
+ * instructions of the call alone.  "query" makes [0, SIZE) private, then
+ * asks, for every 2 MiB huge page of it, whether all its gfns are private,
+ * as x86's hugepage_has_attrs() does when a memslot is created over
+ * private memory (callgrind: --toggle-collect=bench_query):
+ *
+ *   HOST attr-query size=<bytes> queries=<n>
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +117,9 @@ static int stock_set(struct xarray *xa, unsigned long start,
 	return 0;
 }
 
+/* 2 MiB huge pages, in gfns. */
+#define PAGES_2M	512
+
 static struct maple_tree mt;
 static DEFINE_XARRAY(xa);
 
@@ -120,6 +129,17 @@ int bench_set(bool ranges, unsigned long start, unsigned long end)
 {
 	return ranges ? ranges_set(&mt, start, end, ATTR_PRIVATE) :
 			stock_set(&xa, start, end, ATTR_PRIVATE);
+}
+
+/* One range query per huge page, as a memslot's creation makes them. */
+noinline
+unsigned long bench_query(unsigned long npages)
+{
+	unsigned long g, n = 0;
+
+	for (g = 0; g + PAGES_2M <= npages; g += PAGES_2M)
+		n += ranges_has(&mt, g, g + PAGES_2M, ATTR_PRIVATE);
+	return n;
 }
 
 static unsigned long parse(const char *s)
@@ -142,11 +162,13 @@ int main(int argc, char *argv[])
 	bool ranges;
 	int before, node;
 
-	if (argc < 3 || (strcmp(argv[1], "ranges") && strcmp(argv[1], "stock"))) {
-		fprintf(stderr, "usage: %s ranges|stock SIZE [ALTERNATING]\n", argv[0]);
+	if (argc < 3 || (strcmp(argv[1], "ranges") && strcmp(argv[1], "stock") &&
+			 strcmp(argv[1], "query"))) {
+		fprintf(stderr, "usage: %s ranges|stock|query SIZE [ALTERNATING]\n",
+			argv[0]);
 		return 2;
 	}
-	ranges = !strcmp(argv[1], "ranges");
+	ranges = strcmp(argv[1], "stock");
 	npages = parse(argv[2]) >> 12;
 	if (argc > 3)
 		alt = parse(argv[3]);
@@ -178,6 +200,11 @@ int main(int argc, char *argv[])
 	if (bench_set(ranges, 0, npages))
 		return 1;
 	rcu_barrier();
+	if (!strcmp(argv[1], "query")) {
+		printf("HOST attr-query size=%lu queries=%lu\n", npages << 12,
+		       bench_query(npages));
+		return 0;
+	}
 	printf("HOST attr store=%s size=%lu alternating=%lu nodes=%d kmem_bytes=%d\n",
 	       argv[1], npages << 12, alt, nr_allocated - before,
 	       (nr_allocated - before) * node);

@@ -24,9 +24,10 @@
  * slab pages and with everything else the kernel does meanwhile.
  *
  * A first call, over the first size, warms up and is not printed.  Memory
- * is read after an RCU grace period and a pause, so that nodes freed by
- * RCU are not counted as held; boot with slab_nomerge, or maple_node
- * shares a cache with others and is missing from /proc/slabinfo.
+ * is read once the store's slab counts are stable across RCU grace
+ * periods, so that nodes being freed by RCU are not counted as held; boot
+ * with slab_nomerge, or maple_node shares a cache with others and is
+ * missing from /proc/slabinfo.
  *
  * A size whose cost, extrapolated linearly from the previous one, would
  * take more than -t seconds (60 by default) or half of MemAvailable is not
@@ -74,6 +75,7 @@
 #define BENCH_ROUNDS		64
 #define BENCH_DEFAULT_ALTERNATING	16384
 #define BENCH_SETTLE_US		200000
+#define BENCH_SETTLE_ROUNDS	50
 
 struct kmem {
 	long slab_kib;
@@ -150,17 +152,30 @@ static void slab_shrink(const char *cache)
 }
 
 /*
- * Let the nodes a store replaced (freed after an RCU grace period) go back
- * to their slab, then shrink the caches: that also empties KASAN's
- * quarantine of their objects and the per-CPU slabs, so that the active
- * objects of /proc/slabinfo are the objects held, not a slab's worth off.
+ * Let the nodes freed after an RCU grace period (replaced by a store, or
+ * of the VM closed before) go back to their slab, then shrink the caches:
+ * that also empties KASAN's quarantine of their objects and the per-CPU
+ * slabs, so that the active objects of /proc/slabinfo are the objects
+ * held, not a slab's worth off.  Until two rounds agree: freeing a large
+ * xarray takes many RCU callback batches.
  */
 static void kmem_settle(void)
 {
-	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
-	usleep(BENCH_SETTLE_US);
-	slab_shrink("maple_node");
-	slab_shrink("radix_tree_node");
+	long maple = -1, radix = -1, m, r, size;
+	int i;
+
+	for (i = 0; i < BENCH_SETTLE_ROUNDS; i++) {
+		syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+		usleep(BENCH_SETTLE_US);
+		slab_shrink("maple_node");
+		slab_shrink("radix_tree_node");
+		slab_objs("maple_node", &m, &size);
+		slab_objs("radix_tree_node", &r, &size);
+		if (m == maple && r == radix)
+			return;
+		maple = m;
+		radix = r;
+	}
 }
 
 static void kmem_read(struct kmem *m)

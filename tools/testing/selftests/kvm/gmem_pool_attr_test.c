@@ -21,7 +21,9 @@
  *
  * Then the range is converted back in one call and the same pages are
  * checked again: the ranges merged and every page has the range's
- * attribute.
+ * attribute.  Each case also runs with the attributes set before the
+ * memslot is created, where KVM computes the slot's huge-page bookkeeping
+ * from the ranges at creation.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -178,70 +180,93 @@ static void pick_pages(struct attr_case *c)
 		last / 2, last - p2m,
 		p1g - 1, p1g, p1g + 1,
 	};
-	int i, j;
+	int i;
 
 	c->nr_conv = 0;
-	for (i = 0; i < ARRAY_SIZE(pick); i++) {
-		if (pick[i] > last)
-			continue;
-		c->conv[c->nr_conv++] = pick[i];
-		for (j = -1; j <= 1; j++)
-			if ((j >= 0 || pick[i]) && pick[i] + j <= last)
-				map_page(c, pick[i] + j);
-	}
+	for (i = 0; i < ARRAY_SIZE(pick); i++)
+		if (pick[i] <= last)
+			c->conv[c->nr_conv++] = pick[i];
 }
 
-static void setup(struct attr_case *c, uint64_t size, bool backed)
+/* The converted pages and their neighbours, in the guest's page tables. */
+static void map_pages(struct attr_case *c)
+{
+	uint64_t last = c->size / PAGE_SIZE - 1;
+	int i, j;
+
+	for (i = 0; i < c->nr_conv; i++)
+		for (j = -1; j <= 1; j++)
+			if ((j >= 0 || c->conv[i]) && c->conv[i] + j <= last)
+				map_page(c, c->conv[i] + j);
+}
+
+static void setup_vm(struct attr_case *c, uint64_t size, bool backed)
 {
 	const struct vm_shape shape = {
 		.mode = VM_MODE_DEFAULT,
 		.type = KVM_X86_SW_PROTECTED_VM,
 	};
-	uint64_t chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
-	int fd = -1, nid;
 
 	memset(c, 0, sizeof(*c));
 	c->size = size;
 	c->backed = backed;
 	c->vm = __vm_create_shape_with_one_vcpu(shape, &c->vcpu, ATTR_EXTRA_PAGES,
 						guest_read);
-	if (backed && chunk && !(size % chunk)) {
-		nid = gmem_pool_find_node(size / chunk);
+	vcpu_regs_get(c->vcpu, &c->regs0);
+}
+
+static void add_slot(struct attr_case *c)
+{
+	uint64_t chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
+	int fd = -1, nid;
+
+	if (c->backed && chunk && !(c->size % chunk)) {
+		nid = gmem_pool_find_node(c->size / chunk);
 		if (nid >= 0)
-			fd = gmem_pool_create(c->vm, size, GUEST_MEMFD_FLAG_POOL, nid);
+			fd = gmem_pool_create(c->vm, c->size, GUEST_MEMFD_FLAG_POOL, nid);
 	}
 	vm_mem_add(c->vm, VM_MEM_SRC_ANONYMOUS_THP, ATTR_TEST_GPA, ATTR_TEST_SLOT,
-		   size / PAGE_SIZE, backed ? KVM_MEM_GUEST_MEMFD : 0, fd, 0);
+		   c->size / PAGE_SIZE, c->backed ? KVM_MEM_GUEST_MEMFD : 0, fd, 0);
 	/* The memslot holds a dup(): let the VM go with its last fd. */
 	if (fd >= 0)
 		close(fd);
-	if (backed)
+	if (c->backed)
 		c->shared = addr_gpa2hva(c->vm, ATTR_TEST_GPA);
-	vcpu_regs_get(c->vcpu, &c->regs0);
-	pr_info("%s: %lu MiB, guest_memfd %s\n", backed ? "contents" : "exits",
-		size >> 20, !backed ? "none" : fd >= 0 ? "pool" : "stock");
+	pr_info("%s: %lu MiB, guest_memfd %s\n", c->backed ? "contents" : "exits",
+		c->size >> 20, !c->backed ? "none" : fd >= 0 ? "pool" : "stock");
 }
 
-static void run_case(uint64_t size, bool backed, bool range_private)
+/*
+ * @attrs_first: set the attributes before the memslot exists, so that KVM
+ * computes the slot's huge-page bookkeeping from the ranges when the slot
+ * is created, rather than updating it when the attributes change.
+ */
+static void run_case(uint64_t size, bool backed, bool range_private,
+		     bool attrs_first)
 {
 	uint64_t npages = size / PAGE_SIZE;
 	struct attr_case c;
-	int i;
+	int i, n;
 
-	setup(&c, size, backed);
+	setup_vm(&c, size, backed);
 	pick_pages(&c);
+	if (!attrs_first)
+		add_slot(&c);
 
 	set_attr(&c, 0, npages, range_private);
 	for (i = 0; i < c.nr_conv; i++)
 		set_attr(&c, c.conv[i], 1, !range_private);
+	if (attrs_first)
+		add_slot(&c);
+	map_pages(&c);
 	for (i = 0; i < c.nr_conv; i++)
 		probe_edges(&c, c.conv[i], range_private);
 
 	/* One call over the whole range merges it back. */
 	set_attr(&c, 0, npages, range_private);
+	n = c.nr_conv;
 	c.nr_conv = 0;
-	pick_pages(&c);
-	for (i = 0; i < c.nr_conv; i++)
+	for (i = 0; i < n; i++)
 		probe(&c, c.conv[i], range_private);
 
 	kvm_vm_free(c.vm);
@@ -252,10 +277,12 @@ int main(int argc, char *argv[])
 	TEST_REQUIRE(kvm_check_cap(KVM_CAP_VM_TYPES) & BIT(KVM_X86_SW_PROTECTED_VM));
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
 
-	run_case(ATTR_EXITS_SIZE, false, true);
-	run_case(ATTR_EXITS_SIZE, false, false);
-	run_case(ATTR_CONTENTS_SIZE, true, true);
-	run_case(ATTR_CONTENTS_SIZE, true, false);
+	run_case(ATTR_EXITS_SIZE, false, true, false);
+	run_case(ATTR_EXITS_SIZE, false, false, false);
+	run_case(ATTR_EXITS_SIZE, false, true, true);
+	run_case(ATTR_CONTENTS_SIZE, true, true, false);
+	run_case(ATTR_CONTENTS_SIZE, true, false, false);
+	run_case(ATTR_CONTENTS_SIZE, true, true, true);
 	pr_info("attribute edges: all pages as expected\n");
 	return 0;
 }
