@@ -12,7 +12,7 @@ set -euo pipefail
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 	rsync python3 ccache busybox-static qemu-system-x86 linux-source-6.12
-	patch perl git clang llvm libclang-rt-14-dev
+	patch perl git clang llvm libclang-rt-14-dev valgrind liburcu-dev
 	python3-sphinx python3-alabaster python3-yaml
 	python3-ply python3-git
 )

@@ -7,14 +7,17 @@
 # /dev/kvm exists in the guest; 2 vCPUs on two NUMA nodes) with the boot
 # plan tests/boots/NAME.boot, the serial console going to
 # BUILD/logs/NAME.log.  A guest that does not power off within the plan's
-# time limit is killed.
+# time limit is killed.  BOOT_KERNEL=bzImage boots another kernel with the
+# same initramfs (make bench-reattach STOCK_BZIMAGE=: a kernel without the
+# project, for figures side by side); LOG_SUFFIX keeps its log apart.
 set -uo pipefail
 
 PROJECT=$1
 BUILD=$2
 NAME=$3
 PLAN=$PROJECT/tests/boots/$NAME.boot
-LOG=$BUILD/logs/$NAME.log
+LOG=$BUILD/logs/$NAME${LOG_SUFFIX:-}.log
+KERNEL=${BOOT_KERNEL:-$BUILD/linux/arch/x86/boot/bzImage}
 
 [ -f "$PLAN" ] || { echo "run-boot: no boot plan $PLAN" >&2; exit 2; }
 
@@ -53,7 +56,7 @@ timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
 	-display none -monitor none -no-reboot \
 	"${serial[@]}" \
-	-kernel "$BUILD/linux/arch/x86/boot/bzImage" \
+	-kernel "$KERNEL" \
 	-initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $kunit gmemtest.boot=$NAME $BOOT_CMDLINE" \
 	< /dev/null | if [ "${STREAM:-0}" = 1 ]; then tee "$LOG"; else cat; fi
