@@ -609,21 +609,31 @@ static void *gmem_carveout_remap(phys_addr_t phys, size_t size)
 #endif
 }
 
-/* Zero [@phys, @phys + @len), which lies in one pool, a piece at a time. */
+/*
+ * Zero [@phys, @phys + @len), which lies in one chunk, through one mapping of
+ * it all.  Each mapping costs a vmap area, a memtype entry and page-table
+ * writes, and unmapping it a kernel TLB flush on every CPU (when the lazy
+ * vunmap purge runs): mapping a 1 GiB chunk 2 MiB at a time paid that 512
+ * times.  The mapping never covers more than the range, so an entry larger
+ * than a page maps only pages being zeroed (SEV-SNP faults a write through an
+ * entry that covers a guest-private page; see gmem_carveout_map()).  Pages
+ * are cleared with clear_page(), as the page allocator and hugetlbfs clear
+ * theirs, and the CPU is offered up every 2 MiB.
+ */
 static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 {
-	u64 off, piece;
+	u64 off;
 	void *va;
 
-	for (off = 0; off < len; off += piece) {
-		piece = min_t(u64, len - off, GMEM_POOL_ZERO_PIECE);
-		va = gmem_carveout_remap(phys + off, piece);
-		if (!va)
-			return -ENOMEM;
-		memset(va, 0, piece);
-		memunmap(va);
-		cond_resched();
+	va = gmem_carveout_remap(phys, len);
+	if (!va)
+		return -ENOMEM;
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		clear_page(va + off);
+		if (IS_ALIGNED(off + PAGE_SIZE, GMEM_POOL_ZERO_PIECE))
+			cond_resched();
 	}
+	memunmap(va);
 	return 0;
 }
 
@@ -696,9 +706,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
  * @pfn: first pfn of the range
  * @nr_pages: number of pages, not zero
  *
- * The range is mapped at most 2 MiB at a time, only while it is cleared;
- * the direct map is never restored.  A guest_memfd uses it to clear part of
- * a chunk it keeps (a punch hole smaller than a chunk).
+ * The range is mapped once, only while it is cleared; the direct map is
+ * never restored.  A guest_memfd uses it to clear part of a chunk it keeps
+ * (a punch hole smaller than a chunk).
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if the range is empty or not inside one chunk of an
@@ -724,8 +734,8 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
  * gmem_carveout_zero_chunk() - fill a chunk with zeroes
  * @pfn: first pfn of a chunk
  *
- * The chunk is mapped 2 MiB at a time, only while it is cleared; the
- * direct map is never restored.
+ * The chunk is mapped once, with 1 GiB or 2 MiB entries where the CPU has
+ * them, only while it is cleared; the direct map is never restored.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,
