@@ -414,8 +414,9 @@ static void kvm_gmem_pool_end_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
 /*
  * Wait until slot @idx is filled by another task, with @lock dropped.
  * Called and returns with @lock held; the caller must read the slot again.
- * The filler may take long (it zeroes a chunk) but always ends: it holds no
- * slot lower than one it waits for (see the lock order above).
+ * The filler may take long (it zeroes a chunk) but always ends: a filler
+ * only waits for a slot above every slot it holds (see the lock order
+ * above), so no two wait for each other.
  */
 static int kvm_gmem_pool_wait_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
@@ -433,7 +434,7 @@ static int kvm_gmem_pool_wait_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
  * another task fills it, and if it is a hole, mark it in @filling and take
  * a chunk for it with @lock dropped.  Called and returns with @lock held.
  * *@took says whether the caller now owns the slot (it must end the fill);
- * on an error the slot is a hole again and not the caller's.
+ * on an error it owns nothing.
  */
 static int kvm_gmem_pool_fill_one(struct kvm_gmem_pool *pool, pgoff_t idx,
 				  bool *took)
