@@ -800,7 +800,8 @@ int main(int argc, char *argv[])
 
 	if (fault) {
 		TEST_REQUIRE(pool.chunk);
-		TEST_ASSERT(!(size % pool.chunk), "size %lu is not a multiple of the chunk size %lu",
+		TEST_ASSERT(!(size % pool.chunk),
+			    "size %lu is not a multiple of the chunk size %lu",
 			    size, pool.chunk);
 		bench_fault_all(pool.chunk, size);
 		return 0;
