@@ -31,12 +31,16 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/set_memory.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/e820/api.h>
 #include <asm/memtype.h>
 #include <asm/sections.h>
+#include <asm/tlbflush.h>
 
 #include "gmem_carveout.h"
 
@@ -428,6 +432,61 @@ release_resource:
 	return ret;
 }
 
+/*
+ * Whole, aligned 2 MiB pieces of pool memory are zeroed through a window of
+ * the zeroing CPU: 2 MiB of kernel address space, reserved at boot, whose
+ * PMD entry is pointed at the piece with preemption off, and cleared and
+ * flushed from that CPU's TLB only afterwards, as kmap_local() flushes its
+ * per-CPU slots.  No other CPU ever uses the window, so no other TLB holds
+ * its entry: zeroing costs no vmap area, no memtype lookup and no TLB flush
+ * on other CPUs, as hugetlbfs's zeroing through the direct map costs none.
+ * The entry covers exactly the piece being zeroed (see gmem_carveout_map()
+ * for why SEV-SNP needs that) and is write-back and encrypted like the
+ * direct map (PAGE_KERNEL_LARGE).  Each window is set up once and never
+ * freed; @pmd stays NULL on a CPU whose window could not be made.
+ */
+struct gmem_zero_window {
+	unsigned long addr;
+	pmd_t *pmd;
+};
+
+static DEFINE_PER_CPU(struct gmem_zero_window, gmem_zero_windows);
+/* Set once every possible CPU has a window. */
+static bool gmem_zero_windows_ready __ro_after_init;
+
+static pmd_t * __init gmem_carveout_window_pmd(unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	p4d_t *p4d;
+	pud_t *pud;
+
+	p4d = p4d_alloc(&init_mm, pgd, addr);
+	pud = p4d ? pud_alloc(&init_mm, p4d, addr) : NULL;
+	return pud ? pmd_alloc(&init_mm, pud, addr) : NULL;
+}
+
+static void __init gmem_carveout_init_windows(void)
+{
+	struct gmem_zero_window *w;
+	struct vm_struct *area;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		/* VM_IOREMAP areas are aligned to their size: one PMD. */
+		area = get_vm_area(GMEM_POOL_ZERO_PIECE, VM_IOREMAP);
+		if (!area)
+			return;
+		w = per_cpu_ptr(&gmem_zero_windows, cpu);
+		w->addr = (unsigned long)area->addr;
+		if (!IS_ALIGNED(w->addr, GMEM_POOL_ZERO_PIECE))
+			return;
+		w->pmd = gmem_carveout_window_pmd(w->addr);
+		if (!w->pmd || !pmd_none(*w->pmd))
+			return;
+	}
+	gmem_zero_windows_ready = true;
+}
+
 static int __init gmem_carveout_activate(void)
 {
 	int nid, ret;
@@ -446,6 +505,8 @@ static int __init gmem_carveout_activate(void)
 	}
 	if (!any)
 		gmem_pool_chunk_shift = 0;
+	else
+		gmem_carveout_init_windows();
 	return 0;
 }
 core_initcall(gmem_carveout_activate);
@@ -610,28 +671,50 @@ static void *gmem_carveout_remap(phys_addr_t phys, size_t size)
 }
 
 /*
- * Zero [@phys, @phys + @len), which lies in one chunk, through one mapping of
- * it all.  Each mapping costs a vmap area, a memtype entry and page-table
- * writes, and unmapping it a kernel TLB flush on every CPU (when the lazy
- * vunmap purge runs): mapping a 1 GiB chunk 2 MiB at a time paid that 512
- * times.  The mapping never covers more than the range, so an entry larger
- * than a page maps only pages being zeroed (SEV-SNP faults a write through an
- * entry that covers a guest-private page; see gmem_carveout_map()).  Pages
- * are cleared with clear_page(), as the page allocator and hugetlbfs clear
- * theirs, and the CPU is offered up every 2 MiB.
+ * Zero the 2 MiB piece at @phys, 2 MiB aligned, through this CPU's window;
+ * preemption stays off meanwhile, so nothing else runs on the window.
+ */
+static void gmem_carveout_zero_piece(phys_addr_t phys)
+{
+	struct gmem_zero_window *w;
+
+	preempt_disable();
+	w = this_cpu_ptr(&gmem_zero_windows);
+	set_pmd(w->pmd, pfn_pmd(PHYS_PFN(phys), PAGE_KERNEL_LARGE));
+	memset((void *)w->addr, 0, GMEM_POOL_ZERO_PIECE);
+	pmd_clear(w->pmd);
+	flush_tlb_one_kernel(w->addr);
+	preempt_enable();
+}
+
+/*
+ * Zero [@phys, @phys + @len), which lies in one chunk.  Whole 2 MiB pieces
+ * go through the CPU's window (gmem_zero_windows), yielding the CPU between
+ * pieces.  Any other range is mapped once, all of it and never more: each
+ * mapping costs a vmap area, a memtype entry and page-table writes, and its
+ * unmapping a kernel TLB flush on every CPU (when the lazy vunmap purge
+ * runs), so a mapping per piece would pay that per 2 MiB.
  */
 static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 {
 	u64 off;
 	void *va;
 
+	if (gmem_zero_windows_ready && IS_ALIGNED(phys, GMEM_POOL_ZERO_PIECE) &&
+	    IS_ALIGNED(len, GMEM_POOL_ZERO_PIECE)) {
+		for (off = 0; off < len; off += GMEM_POOL_ZERO_PIECE) {
+			gmem_carveout_zero_piece(phys + off);
+			cond_resched();
+		}
+		return 0;
+	}
+
 	va = gmem_carveout_remap(phys, len);
 	if (!va)
 		return -ENOMEM;
-	for (off = 0; off < len; off += PAGE_SIZE) {
-		clear_page(va + off);
-		if (IS_ALIGNED(off + PAGE_SIZE, GMEM_POOL_ZERO_PIECE))
-			cond_resched();
+	for (off = 0; off < len; off += GMEM_POOL_ZERO_PIECE) {
+		memset(va + off, 0, min_t(u64, len - off, GMEM_POOL_ZERO_PIECE));
+		cond_resched();
 	}
 	memunmap(va);
 	return 0;
@@ -706,7 +789,8 @@ EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
  * @pfn: first pfn of the range
  * @nr_pages: number of pages, not zero
  *
- * The range is mapped once, only while it is cleared; the direct map is
+ * The range is mapped only while it is cleared (whole 2 MiB pieces through
+ * a per-CPU window, anything else with one mapping); the direct map is
  * never restored.  A guest_memfd uses it to clear part of a chunk it keeps
  * (a punch hole smaller than a chunk).
  *
@@ -734,8 +818,8 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
  * gmem_carveout_zero_chunk() - fill a chunk with zeroes
  * @pfn: first pfn of a chunk
  *
- * The chunk is mapped once, with 1 GiB or 2 MiB entries where the CPU has
- * them, only while it is cleared; the direct map is never restored.
+ * The chunk is mapped 2 MiB at a time, through a per-CPU window, only while
+ * it is cleared; the direct map is never restored.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,
