@@ -433,7 +433,7 @@ release_resource:
 }
 
 /*
- * Whole, aligned 2 MiB pieces of pool memory are zeroed through a window of
+ * A lone, aligned 2 MiB piece (a 2 MiB chunk) is zeroed through a window of
  * the zeroing CPU: 2 MiB of kernel address space, reserved at boot, whose
  * PMD entry is pointed at the piece with preemption off, and cleared and
  * flushed from that CPU's TLB only afterwards, as kmap_local() flushes its
@@ -688,24 +688,24 @@ static void gmem_carveout_zero_piece(phys_addr_t phys)
 }
 
 /*
- * Zero [@phys, @phys + @len), which lies in one chunk.  Whole 2 MiB pieces
- * go through the CPU's window (gmem_zero_windows), yielding the CPU between
- * pieces.  Any other range is mapped once, all of it and never more: each
- * mapping costs a vmap area, a memtype entry and page-table writes, and its
- * unmapping a kernel TLB flush on every CPU (when the lazy vunmap purge
- * runs), so a mapping per piece would pay that per 2 MiB.
+ * Zero [@phys, @phys + @len), which lies in one chunk.  A single aligned
+ * 2 MiB piece (a 2 MiB chunk) goes through the CPU's window
+ * (gmem_zero_windows).  Any other range (a 1 GiB chunk, a punch inside a
+ * chunk) is mapped once, all of it and never more, and cleared a piece at a
+ * time, yielding the CPU between pieces: a mapping costs a vmap area, a
+ * memtype entry and page-table writes, and its unmapping a kernel TLB flush
+ * on every CPU (when the lazy vunmap purge runs), once per range instead of
+ * once per 2 MiB; the window would flush this CPU's TLB 512 times for a
+ * 1 GiB chunk.
  */
 static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 {
 	u64 off;
 	void *va;
 
-	if (gmem_zero_windows_ready && IS_ALIGNED(phys, GMEM_POOL_ZERO_PIECE) &&
-	    IS_ALIGNED(len, GMEM_POOL_ZERO_PIECE)) {
-		for (off = 0; off < len; off += GMEM_POOL_ZERO_PIECE) {
-			gmem_carveout_zero_piece(phys + off);
-			cond_resched();
-		}
+	if (gmem_zero_windows_ready && len == GMEM_POOL_ZERO_PIECE &&
+	    IS_ALIGNED(phys, GMEM_POOL_ZERO_PIECE)) {
+		gmem_carveout_zero_piece(phys);
 		return 0;
 	}
 
@@ -789,9 +789,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_unmap);
  * @pfn: first pfn of the range
  * @nr_pages: number of pages, not zero
  *
- * The range is mapped only while it is cleared (whole 2 MiB pieces through
- * a per-CPU window, anything else with one mapping); the direct map is
- * never restored.  A guest_memfd uses it to clear part of a chunk it keeps
+ * The range is mapped only while it is cleared (one aligned 2 MiB piece
+ * through a per-CPU window, anything else with one mapping); the direct
+ * map is never restored.  A guest_memfd uses it to clear part of a chunk it keeps
  * (a punch hole smaller than a chunk).
  *
  * Context: process context, may sleep.
@@ -818,8 +818,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
  * gmem_carveout_zero_chunk() - fill a chunk with zeroes
  * @pfn: first pfn of a chunk
  *
- * The chunk is mapped 2 MiB at a time, through a per-CPU window, only while
- * it is cleared; the direct map is never restored.
+ * The chunk is mapped only while it is cleared (a 2 MiB chunk through a
+ * per-CPU window, a 1 GiB chunk with one mapping); the direct map is never
+ * restored.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,
