@@ -32,12 +32,16 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/set_memory.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/e820/api.h>
 #include <asm/memtype.h>
 #include <asm/sections.h>
+#include <asm/tlbflush.h>
 
 #include "gmem_carveout.h"
 
@@ -436,6 +440,61 @@ free_poisoned:
 	return ret;
 }
 
+/*
+ * A lone, aligned 2 MiB piece (a 2 MiB chunk) is zeroed through a window of
+ * the zeroing CPU: 2 MiB of kernel address space, reserved at boot, whose
+ * PMD entry is pointed at the piece with preemption off, and cleared and
+ * flushed from that CPU's TLB only afterwards, as kmap_local() flushes its
+ * per-CPU slots.  No other CPU ever uses the window, so no other TLB holds
+ * its entry: zeroing costs no vmap area, no memtype lookup and no TLB flush
+ * on other CPUs, as hugetlbfs's zeroing through the direct map costs none.
+ * The entry covers exactly the piece being zeroed (see gmem_carveout_map()
+ * for why SEV-SNP needs that) and is write-back and encrypted like the
+ * direct map (PAGE_KERNEL_LARGE).  Each window is set up once and never
+ * freed; @pmd stays NULL on a CPU whose window could not be made.
+ */
+struct gmem_zero_window {
+	unsigned long addr;
+	pmd_t *pmd;
+};
+
+static DEFINE_PER_CPU(struct gmem_zero_window, gmem_zero_windows);
+/* Set once every possible CPU has a window. */
+static bool gmem_zero_windows_ready __ro_after_init;
+
+static pmd_t * __init gmem_carveout_window_pmd(unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	p4d_t *p4d;
+	pud_t *pud;
+
+	p4d = p4d_alloc(&init_mm, pgd, addr);
+	pud = p4d ? pud_alloc(&init_mm, p4d, addr) : NULL;
+	return pud ? pmd_alloc(&init_mm, pud, addr) : NULL;
+}
+
+static void __init gmem_carveout_init_windows(void)
+{
+	struct gmem_zero_window *w;
+	struct vm_struct *area;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		/* VM_IOREMAP areas are aligned to their size: one PMD. */
+		area = get_vm_area(GMEM_POOL_ZERO_PIECE, VM_IOREMAP);
+		if (!area)
+			return;
+		w = per_cpu_ptr(&gmem_zero_windows, cpu);
+		w->addr = (unsigned long)area->addr;
+		if (!IS_ALIGNED(w->addr, GMEM_POOL_ZERO_PIECE))
+			return;
+		w->pmd = gmem_carveout_window_pmd(w->addr);
+		if (!w->pmd || !pmd_none(*w->pmd))
+			return;
+	}
+	gmem_zero_windows_ready = true;
+}
+
 static int __init gmem_carveout_activate(void)
 {
 	int nid, ret;
@@ -454,6 +513,8 @@ static int __init gmem_carveout_activate(void)
 	}
 	if (!any)
 		gmem_pool_chunk_shift = 0;
+	else
+		gmem_carveout_init_windows();
 	return 0;
 }
 core_initcall(gmem_carveout_activate);
@@ -622,21 +683,53 @@ static void *gmem_carveout_remap(phys_addr_t phys, size_t size)
 #endif
 }
 
-/* Zero [@phys, @phys + @len), which lies in one pool, a piece at a time. */
+/*
+ * Zero the 2 MiB piece at @phys, 2 MiB aligned, through this CPU's window;
+ * preemption stays off meanwhile, so nothing else runs on the window.
+ */
+static void gmem_carveout_zero_piece(phys_addr_t phys)
+{
+	struct gmem_zero_window *w;
+
+	preempt_disable();
+	w = this_cpu_ptr(&gmem_zero_windows);
+	set_pmd(w->pmd, pfn_pmd(PHYS_PFN(phys), PAGE_KERNEL_LARGE));
+	memset((void *)w->addr, 0, GMEM_POOL_ZERO_PIECE);
+	pmd_clear(w->pmd);
+	flush_tlb_one_kernel(w->addr);
+	preempt_enable();
+}
+
+/*
+ * Zero [@phys, @phys + @len), which lies in one chunk.  A single aligned
+ * 2 MiB piece (a 2 MiB chunk) goes through the CPU's window
+ * (gmem_zero_windows).  Any other range (a 1 GiB chunk, a punch inside a
+ * chunk) is mapped once, all of it and never more, and cleared a piece at a
+ * time, yielding the CPU between pieces: a mapping costs a vmap area, a
+ * memtype entry and page-table writes, and its unmapping a kernel TLB flush
+ * on every CPU (when the lazy vunmap purge runs), once per range instead of
+ * once per 2 MiB; the window would flush this CPU's TLB 512 times for a
+ * 1 GiB chunk.
+ */
 static int gmem_carveout_zero(phys_addr_t phys, u64 len)
 {
-	u64 off, piece;
+	u64 off;
 	void *va;
 
-	for (off = 0; off < len; off += piece) {
-		piece = min_t(u64, len - off, GMEM_POOL_ZERO_PIECE);
-		va = gmem_carveout_remap(phys + off, piece);
-		if (!va)
-			return -ENOMEM;
-		memset(va, 0, piece);
-		memunmap(va);
+	if (gmem_zero_windows_ready && len == GMEM_POOL_ZERO_PIECE &&
+	    IS_ALIGNED(phys, GMEM_POOL_ZERO_PIECE)) {
+		gmem_carveout_zero_piece(phys);
+		return 0;
+	}
+
+	va = gmem_carveout_remap(phys, len);
+	if (!va)
+		return -ENOMEM;
+	for (off = 0; off < len; off += GMEM_POOL_ZERO_PIECE) {
+		memset(va + off, 0, min_t(u64, len - off, GMEM_POOL_ZERO_PIECE));
 		cond_resched();
 	}
+	memunmap(va);
 	return 0;
 }
 
@@ -753,9 +846,10 @@ EXPORT_SYMBOL_GPL(gmem_carveout_unpin);
  * @pfn: first pfn of the range
  * @nr_pages: number of pages, not zero
  *
- * The range is mapped at most 2 MiB at a time, only while it is cleared;
- * the direct map is never restored.  A guest_memfd uses it to clear part of
- * a chunk it keeps (a punch hole smaller than a chunk).
+ * The range is mapped only while it is cleared (one aligned 2 MiB piece
+ * through a per-CPU window, anything else with one mapping); the direct
+ * map is never restored.  A guest_memfd uses it to clear part of a chunk it keeps
+ * (a punch hole smaller than a chunk).
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if the range is empty or not inside one chunk of an
@@ -784,8 +878,9 @@ EXPORT_SYMBOL_GPL(gmem_carveout_zero_range);
  * gmem_carveout_zero_chunk() - fill a chunk with zeroes
  * @pfn: first pfn of a chunk
  *
- * The chunk is mapped 2 MiB at a time, only while it is cleared; the
- * direct map is never restored.
+ * The chunk is mapped only while it is cleared (a 2 MiB chunk through a
+ * per-CPU window, a 1 GiB chunk with one mapping); the direct map is never
+ * restored.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL if @pfn does not start a chunk of an active pool,

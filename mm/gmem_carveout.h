@@ -22,7 +22,7 @@
 #define GMEM_POOL_SECTION_SIZE		BIT_ULL(SECTION_SIZE_BITS)
 /* The metadata area at the start of a pool is a multiple of this. */
 #define GMEM_POOL_META_ALIGN		SZ_2M
-/* Zeroing maps a chunk piece by piece, never the whole chunk at once. */
+/* Zeroing a chunk yields the CPU once per piece of this size. */
 #define GMEM_POOL_ZERO_PIECE		SZ_2M
 #define GMEM_POOL_CHUNK_SHIFT_2M	21
 #define GMEM_POOL_CHUNK_SHIFT_1G	30

@@ -22,6 +22,7 @@
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/module.h>
+#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 #include <kunit/static_stub.h>
 
@@ -84,6 +85,14 @@
  *
  * kvm->mmu_lock and kvm_gmem_pool.lock are never held together, and nothing
  * touches user memory under the invalidate lock of a mappable file.
+ *
+ * A chunk is taken and zeroed with only the invalidate lock held (shared by
+ * faults and by fallocate(), exclusive by kvm_gmem_populate()): its slot is
+ * marked in kvm_gmem_pool.filling meanwhile, and a task that finds the bit
+ * set waits for it to clear (wait_var_event() on the pool) with no lock of
+ * the file held but the invalidate lock, shared.  A task fills slots in
+ * increasing order and never waits for a slot while it fills a higher one,
+ * so two fillers cannot wait for each other.
  */
 
 /* Chunk table entry of a hole.  pfn 0 is real-mode memory, never pooled. */
@@ -103,15 +112,26 @@
  *	%GMEM_CHUNK_OWNER_NONE
  * @order: chunk order, in pages
  * @nr_chunks: number of entries of @chunks (file size / chunk size)
- * @lock: protects @prepared and @chunks.  Paths that add chunks while
- *	guest faults may run (the fault path) hold the invalidate lock shared;
- *	paths that remove chunks hold it exclusive and invalidate the range
- *	first, so a reader holding either lock sees a stable entry.
+ * @lock: protects @prepared, @filling and @chunks.  Paths that add chunks
+ *	while guest faults may run (faults, fallocate()) hold the invalidate
+ *	lock shared; paths that remove chunks hold it exclusive and invalidate
+ *	the range first, so a reader holding either lock sees a stable entry
+ *	(a slot being filled reads as not there yet: see @filling).
  * @frozen: the file is preserved for a kexec: no chunk may be added or
  *	removed.  Set and cleared under the invalidate lock (exclusive) and
  *	@lock, so holding either one keeps it stable.
  * @prepared: bit per chunk, set once kvm_arch_gmem_prepare() or a full-chunk
  *	kvm_gmem_populate() step succeeded on it
+ * @filling: bit per slot, set while a task (the filler) takes and zeroes
+ *	the slot's chunk with @lock dropped, which for a 1 GiB chunk takes
+ *	long: faults on the file's other slots go on meanwhile.  The slot and
+ *	its @chunks and @charged entries are the filler's until it clears the
+ *	bit under @lock and wakes the waiters (wake_up_var() on the pool);
+ *	everyone else treats the slot as not there yet and waits before
+ *	using it.  Set and cleared under @lock, with the invalidate lock held
+ *	from set to clear, so paths that hold it exclusive (punch hole,
+ *	populate, freeze, carve) never see a bit set but their own.  Read
+ *	without @lock by the waiters, hence the atomic bit operations.
  * @punched: for each chunk punched in part, indexed by chunk, a bitmap of
  *	its pages (one bit a page) that were punched and not faulted in since:
  *	zeroed, mapped by no SPTE and no process, and given back by
@@ -131,9 +151,10 @@ struct kvm_gmem_pool {
 	unsigned int order;
 	pgoff_t nr_chunks;
 	bool frozen;
-	/* Protects @chunks, @prepared, @punched and @frozen; see above. */
+	/* Protects @chunks, @prepared, @filling, @punched and @frozen; see above. */
 	struct mutex lock;
 	unsigned long *prepared;
+	unsigned long *filling;
 	struct xarray punched;
 	struct misc_cg **charged;
 	struct address_space *mapping;
@@ -348,9 +369,10 @@ static void kvm_gmem_pool_uncharge(struct kvm_gmem_pool *pool, pgoff_t idx)
 }
 
 /*
- * Take one chunk for slot @idx of @pool, a hole.  gmem_carveout_alloc()
- * hands chunks out zeroed, so the file never sees what a previous owner
- * left behind.
+ * Take one chunk for slot @idx of @pool, a hole the caller marked in
+ * @filling: this runs without @lock, and the slot's entries are the
+ * caller's until it clears the bit.  gmem_carveout_alloc() hands chunks out
+ * zeroed, so the file never sees what a previous owner left behind.
  */
 static int kvm_gmem_pool_take(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
@@ -418,28 +440,120 @@ static void kvm_gmem_pool_put_range(struct kvm_gmem_pool *pool, pgoff_t start,
 	}
 }
 
-/* Give back the chunks of [@start, @end) that @taken says this call took. */
-static void kvm_gmem_pool_undo(struct kvm_gmem_pool *pool, pgoff_t start,
-			       pgoff_t end, const unsigned long *taken)
+static bool kvm_gmem_pool_filling(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	return test_bit(idx, pool->filling);
+}
+
+/* Slot @idx, a hole, is the caller's to fill from now on. */
+static void kvm_gmem_pool_begin_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	lockdep_assert_held(&pool->lock);
+	set_bit(idx, pool->filling);
+}
+
+/* Publish slot @idx: the chunk the filler took, or the hole it left. */
+static void kvm_gmem_pool_end_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	lockdep_assert_held(&pool->lock);
+	clear_bit(idx, pool->filling);
+	/*
+	 * The waiters test the bit without @lock: order its clearing before
+	 * wake_up_var() looks for waiters, as wait_var_event() requires.
+	 */
+	smp_mb__after_atomic();
+	wake_up_var(pool);
+}
+
+/*
+ * Wait until slot @idx is filled by another task, with @lock dropped.
+ * Called and returns with @lock held; the caller must read the slot again.
+ * The filler may take long (it zeroes a chunk) but always ends: a filler
+ * only waits for a slot above every slot it holds (see the lock order
+ * above), so no two wait for each other.
+ */
+static int kvm_gmem_pool_wait_fill(struct kvm_gmem_pool *pool, pgoff_t idx)
+{
+	int r;
+
+	lockdep_assert_held(&pool->lock);
+	mutex_unlock(&pool->lock);
+	r = wait_var_event_killable(pool, !kvm_gmem_pool_filling(pool, idx));
+	mutex_lock(&pool->lock);
+	return r ? -EINTR : 0;
+}
+
+/*
+ * Make sure slot @idx has a chunk, or is the caller's to fill: wait while
+ * another task fills it, and if it is a hole, mark it in @filling and take
+ * a chunk for it with @lock dropped.  Called and returns with @lock held.
+ * *@took says whether the caller now owns the slot (it must end the fill);
+ * on an error it owns nothing.
+ */
+static int kvm_gmem_pool_fill_one(struct kvm_gmem_pool *pool, pgoff_t idx,
+				  bool *took)
+{
+	int r;
+
+	lockdep_assert_held(&pool->lock);
+
+	*took = false;
+	while (kvm_gmem_pool_filling(pool, idx)) {
+		r = kvm_gmem_pool_wait_fill(pool, idx);
+		if (r)
+			return r;
+	}
+	if (pool->chunks[idx] != KVM_GMEM_POOL_HOLE)
+		return 0;
+	if (pool->frozen)
+		return -EBUSY;
+
+	kvm_gmem_pool_begin_fill(pool, idx);
+	mutex_unlock(&pool->lock);
+	r = kvm_gmem_pool_take(pool, idx);
+	mutex_lock(&pool->lock);
+	if (r)
+		kvm_gmem_pool_end_fill(pool, idx);
+	else
+		*took = true;
+	return r;
+}
+
+/*
+ * End the fill of the slots of [@start, @end) that @taken says this call
+ * took: publish them, or give them back if @undo.  Nobody has seen them
+ * yet, so nothing maps them.
+ */
+static void kvm_gmem_pool_end_range(struct kvm_gmem_pool *pool, pgoff_t start,
+				    pgoff_t end, const unsigned long *taken,
+				    bool undo)
 {
 	pgoff_t idx;
 
 	mutex_lock(&pool->lock);
-	for (idx = start; idx < end; idx++)
-		if (test_bit(idx - start, taken))
+	for (idx = start; idx < end; idx++) {
+		if (!test_bit(idx - start, taken))
+			continue;
+		if (undo)
 			kvm_gmem_pool_put_chunk(pool, idx);
+		kvm_gmem_pool_end_fill(pool, idx);
+	}
 	mutex_unlock(&pool->lock);
 }
 
 /*
- * Fill every hole of chunks [@start, @end).  All or nothing: on failure the
- * chunks this call took go back, so the pool is exactly as it was.
+ * Fill every hole of chunks [@start, @end); the caller holds the invalidate
+ * lock, shared.  All or nothing: the chunks this call takes stay marked in
+ * @filling until the last one is zeroed, so no fault maps one that a later
+ * failure gives back, and on failure the pool is exactly as it was.  Faults
+ * on the other slots of the file go on meanwhile.
  */
 static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 			      pgoff_t end)
 {
 	unsigned long *taken;
 	pgoff_t idx;
+	bool took;
 	int r = 0;
 
 	taken = kvcalloc(BITS_TO_LONGS(end - start), sizeof(long),
@@ -447,26 +561,21 @@ static int kvm_gmem_pool_fill(struct kvm_gmem_pool *pool, pgoff_t start,
 	if (!taken)
 		return -ENOMEM;
 
-	for (idx = start; idx < end; idx++) {
+	for (idx = start; idx < end && !r; idx++) {
 		if (signal_pending(current)) {
 			r = -EINTR;
 			break;
 		}
 
 		mutex_lock(&pool->lock);
-		if (pool->chunks[idx] == KVM_GMEM_POOL_HOLE) {
-			r = kvm_gmem_pool_take(pool, idx);
-			if (!r)
-				__set_bit(idx - start, taken);
-		}
+		r = kvm_gmem_pool_fill_one(pool, idx, &took);
+		if (took)
+			__set_bit(idx - start, taken);
 		mutex_unlock(&pool->lock);
-		if (r)
-			break;
 		cond_resched();
 	}
 
-	if (r)
-		kvm_gmem_pool_undo(pool, start, idx, taken);
+	kvm_gmem_pool_end_range(pool, start, idx, taken, r);
 	kvfree(taken);
 	return r;
 }
@@ -585,6 +694,10 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 				  KVM_GMEM_POOL_GFP);
 	if (!pool->prepared)
 		goto err_pool;
+	pool->filling = kvcalloc(BITS_TO_LONGS(nr_chunks), sizeof(long),
+				 KVM_GMEM_POOL_GFP);
+	if (!pool->filling)
+		goto err_prepared;
 
 	if (IS_ENABLED(CONFIG_CGROUP_MISC)) {
 		pool->charged = kvcalloc(nr_chunks, sizeof(*pool->charged),
@@ -608,6 +721,7 @@ static struct kvm_gmem_pool *__kvm_gmem_pool_create(loff_t size, int nid,
 
 err_prepared:
 	kvfree(pool->charged);
+	kvfree(pool->filling);
 	kvfree(pool->prepared);
 err_pool:
 	kvfree(pool);
@@ -675,6 +789,7 @@ void kvm_gmem_pool_destroy(struct kvm_gmem_pool *pool)
 	}
 	xa_destroy(&pool->punched);
 	kvfree(pool->charged);
+	kvfree(pool->filling);
 	kvfree(pool->prepared);
 	kvfree(pool);
 }
@@ -931,16 +1046,23 @@ long kvm_gmem_pool_fallocate(struct inode *inode, int mode, loff_t offset,
 	first = offset >> PAGE_SHIFT;
 	last = first + (len >> PAGE_SHIFT);
 
-	filemap_invalidate_lock(inode->i_mapping);
-	if (pool->frozen)
-		r = -EBUSY;
-	else if (mode & FALLOC_FL_PUNCH_HOLE)
-		r = kvm_gmem_pool_punch_hole(inode, pool, first, last);
-	else
-		r = kvm_gmem_pool_fill(pool, first >> pool->order,
-				       DIV_ROUND_UP(last,
-						    kvm_gmem_pool_chunk_pages(pool)));
-	filemap_invalidate_unlock(inode->i_mapping);
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		filemap_invalidate_lock(inode->i_mapping);
+		r = pool->frozen ? -EBUSY :
+		    kvm_gmem_pool_punch_hole(inode, pool, first, last);
+		filemap_invalidate_unlock(inode->i_mapping);
+		return r;
+	}
+
+	/*
+	 * Filling holes invalidates nothing: shared, like a fault, so that
+	 * faults on the file's present chunks go on while the range is zeroed.
+	 */
+	filemap_invalidate_lock_shared(inode->i_mapping);
+	r = pool->frozen ? -EBUSY :
+	    kvm_gmem_pool_fill(pool, first >> pool->order,
+			       DIV_ROUND_UP(last, kvm_gmem_pool_chunk_pages(pool)));
+	filemap_invalidate_unlock_shared(inode->i_mapping);
 	return r;
 }
 
@@ -968,17 +1090,22 @@ static int kvm_gmem_pool_max_order(const struct kvm_gmem_pool *pool, gfn_t gfn,
 
 /*
  * Take the chunk at @idx from the carveout if the file has a hole there; a
- * frozen (preserved) file cannot take one: -EBUSY.
+ * frozen (preserved) file cannot take one: -EBUSY.  Drops @lock while it
+ * zeroes the chunk or waits for another fault to (see @filling), so the
+ * caller reads the slot only after this returns; the invalidate lock the
+ * caller holds keeps the chunk in the file from then on.
  */
 static int __kvm_gmem_pool_fault_in(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
+	bool took;
+	int r;
+
 	lockdep_assert_held(&pool->lock);
 
-	if (pool->chunks[idx] != KVM_GMEM_POOL_HOLE)
-		return 0;
-	if (pool->frozen)
-		return -EBUSY;
-	return kvm_gmem_pool_take(pool, idx);
+	r = kvm_gmem_pool_fill_one(pool, idx, &took);
+	if (took)
+		kvm_gmem_pool_end_fill(pool, idx);
+	return r;
 }
 
 static gfn_t kvm_gmem_pool_index_to_gfn(const struct kvm_memory_slot *slot,

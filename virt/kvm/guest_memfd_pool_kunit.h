@@ -21,6 +21,8 @@
 
 #include <kunit/test.h>
 #include <kunit/static_stub.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 
 #define POOL_TEST_ORDER		9
 #define POOL_TEST_PAGES		BIT(POOL_TEST_ORDER)
@@ -33,6 +35,12 @@
 /* The fake node's whole pool: twice the test file. */
 #define POOL_TEST_NODE_BYTES	(2 * POOL_TEST_SIZE)
 #define POOL_TEST_CHUNK_BYTES	((loff_t)POOL_TEST_PAGES * PAGE_SIZE)
+/*
+ * How long a fault on a present chunk may take while another fault is held
+ * inside the zeroing of its chunk.  Only a bound on a failure: a fault that
+ * waits for the other one never completes before it is released.
+ */
+#define POOL_TEST_FAULT_WAIT	(20 * HZ)
 
 struct pool_test_call {
 	unsigned long pfn;
@@ -63,6 +71,11 @@ struct pool_test_call {
  * @freed: recorded pfns given back
  * @populate: recorded post_populate calls
  * @zero: recorded range zeroing calls (@pfn, @end)
+ * @nr_take: number of chunks the fake carveout was asked for
+ * @gate: whether the fake take of slot @gate_idx holds until @take_release
+ * @gate_idx: the slot whose take @gate holds
+ * @take_entered: completed when the held take starts (the chunk "zeroes")
+ * @take_release: completed by the case to let the held take finish
  * @pool: the pool under test
  * @slot: a fake memslot bound at file offset 0
  * @kvm: a zeroed struct kvm that is only passed around
@@ -83,6 +96,11 @@ struct pool_test_ctx {
 	unsigned long freed[POOL_TEST_MAX_CALLS];
 	struct pool_test_call populate[POOL_TEST_MAX_CALLS];
 	struct pool_test_call zero[POOL_TEST_MAX_CALLS];
+	int nr_take;
+	bool gate;
+	pgoff_t gate_idx;
+	struct completion take_entered;
+	struct completion take_release;
 	struct kvm_gmem_pool *pool;
 	struct kvm_memory_slot slot;
 	struct kvm *kvm;
@@ -97,6 +115,11 @@ static int fake_take(struct kvm_gmem_pool *pool, pgoff_t idx)
 {
 	struct pool_test_ctx *ctx = pool_test_ctx();
 
+	ctx->nr_take++;
+	if (ctx->gate && idx == ctx->gate_idx) {
+		complete(&ctx->take_entered);
+		wait_for_completion(&ctx->take_release);
+	}
 	if (!ctx->budget)
 		return -ENOSPC;
 	ctx->budget--;
@@ -205,6 +228,8 @@ static int pool_test_init(struct kunit *test)
 	ctx->private = true;
 	ctx->slot.base_gfn = 0;
 	ctx->slot.npages = POOL_TEST_CHUNKS * POOL_TEST_PAGES;
+	init_completion(&ctx->take_entered);
+	init_completion(&ctx->take_release);
 
 	kunit_activate_static_stub(test, kvm_gmem_pool_take, fake_take);
 	kunit_activate_static_stub(test, kvm_gmem_pool_uncarve, fake_uncarve);
@@ -354,6 +379,114 @@ static void gmem_pool_test_fill_enospc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_invalidate, 2);
 	for (idx = 0; idx < POOL_TEST_CHUNKS; idx++)
 		KUNIT_EXPECT_EQ(test, ctx->pool->chunks[idx], KVM_GMEM_POOL_HOLE);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(ctx->pool->filling,
+					     POOL_TEST_CHUNKS));
+}
+
+/*
+ * A fault of another vCPU, run by a kthread that the test doubles serve
+ * (they find the case through current->kunit_test).
+ */
+struct pool_test_fault {
+	struct kunit *test;
+	pgoff_t index;
+	kvm_pfn_t pfn;
+	int ret;
+	struct completion done;
+};
+
+static int pool_test_fault_fn(void *arg)
+{
+	struct pool_test_fault *f = arg;
+
+	current->kunit_test = f->test;
+	f->ret = pool_test_lookup(f->test->priv, f->index, true, &f->pfn, NULL);
+	current->kunit_test = NULL;
+	complete(&f->done);
+	return 0;
+}
+
+static void pool_test_fault_start(struct kunit *test, struct pool_test_fault *f,
+				  pgoff_t index)
+{
+	struct task_struct *task;
+
+	f->test = test;
+	f->index = index;
+	init_completion(&f->done);
+	task = kthread_run(pool_test_fault_fn, f, "gmem_pool_test/%lu", index);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+}
+
+/*
+ * A fault that zeroes a fresh chunk holds no lock of the file: while fault A
+ * is held inside the zeroing of chunk 0, fault B on present chunk 1
+ * completes, and fault C on chunk 0 takes no chunk of its own but gets A's.
+ * With the file's lock held across the zeroing, B would wait for A.
+ */
+static void gmem_pool_test_fill_unlocked(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	struct pool_test_fault a, b, c;
+	bool b_done, a_done;
+	kvm_pfn_t pfn;
+
+	KUNIT_ASSERT_EQ(test, pool_test_lookup(ctx, POOL_TEST_PAGES, true,
+					       &pfn, NULL), 0);
+	ctx->gate = true;
+	ctx->gate_idx = 0;
+	pool_test_fault_start(test, &a, 3);
+	if (!wait_for_completion_timeout(&ctx->take_entered,
+					 POOL_TEST_FAULT_WAIT)) {
+		complete(&ctx->take_release);
+		wait_for_completion(&a.done);
+		KUNIT_FAIL(test, "the fault on a hole took no chunk");
+		return;
+	}
+	pool_test_fault_start(test, &c, 5);
+	pool_test_fault_start(test, &b, POOL_TEST_PAGES + 7);
+
+	b_done = wait_for_completion_timeout(&b.done, POOL_TEST_FAULT_WAIT);
+	a_done = completion_done(&a.done);
+	complete(&ctx->take_release);
+	wait_for_completion(&a.done);
+	/* A completion counts: b.done was used up if B ended in time. */
+	if (!b_done)
+		wait_for_completion(&b.done);
+	wait_for_completion(&c.done);
+
+	KUNIT_EXPECT_TRUE_MSG(test, b_done, "a fault on a present chunk waited for a zeroing");
+	KUNIT_EXPECT_FALSE(test, a_done);
+	KUNIT_EXPECT_EQ(test, b.ret, 0);
+	KUNIT_EXPECT_EQ(test, b.pfn, POOL_TEST_PFN_BASE + 7);
+	KUNIT_EXPECT_EQ(test, a.ret, 0);
+	KUNIT_EXPECT_EQ(test, c.ret, 0);
+	KUNIT_EXPECT_EQ(test, a.pfn, ctx->pool->chunks[0] + 3);
+	KUNIT_EXPECT_EQ(test, c.pfn, ctx->pool->chunks[0] + 5);
+	KUNIT_EXPECT_EQ(test, ctx->nr_take, 2);
+	KUNIT_EXPECT_EQ(test, ctx->taken, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_prepare, 2);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(ctx->pool->filling,
+					     POOL_TEST_CHUNKS));
+}
+
+/*
+ * A fault on a slot that fails to fill leaves it a hole, marked by nobody:
+ * the next fault fills it.
+ */
+static void gmem_pool_test_fill_error_unmarks(struct kunit *test)
+{
+	struct pool_test_ctx *ctx = test->priv;
+	kvm_pfn_t pfn;
+
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL),
+			-ENOSPC);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->filling));
+	ctx->budget = 1;
+	KUNIT_EXPECT_EQ(test, pool_test_lookup(ctx, 0, true, &pfn, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pfn, POOL_TEST_PFN_BASE);
+	KUNIT_EXPECT_FALSE(test, test_bit(0, ctx->pool->filling));
 }
 
 /* Chunks the file held before a failed fallocate stay with the file. */
@@ -1088,6 +1221,8 @@ static struct kunit_case gmem_pool_kvm_cases[] = {
 	KUNIT_CASE(gmem_pool_test_max_order),
 	KUNIT_CASE(gmem_pool_test_fill_enospc),
 	KUNIT_CASE(gmem_pool_test_fill_keeps_existing),
+	KUNIT_CASE(gmem_pool_test_fill_unlocked),
+	KUNIT_CASE(gmem_pool_test_fill_error_unmarks),
 	KUNIT_CASE(gmem_pool_test_punch_invalidates),
 	KUNIT_CASE(gmem_pool_test_release_invalidates),
 	KUNIT_CASE(gmem_pool_test_user_pfn),

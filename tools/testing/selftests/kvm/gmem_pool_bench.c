@@ -50,8 +50,23 @@
  * after the second; convert_ns is the time of one round trip (shared and
  * back), and a "BENCH gmem-convert-ratio" line gives pool over stock.
  *
- * Usage: gmem_pool_bench [-s SIZE]   (default 1G; suffixes as parse_size()
- * takes them; a multiple of the pool's chunk size)
+ * With -f, fault-in instead (issue 16), and nothing else: no fallocate, the
+ * guest's first write to each 2 MiB takes the fault that allocates, zeroes
+ * and maps the backing's page, for the pool's private guest_memfd
+ * (KVM_X86_SW_PROTECTED_VM), a mapped pool file (default VM, ordinary
+ * memslot) and hugetlbfs pages of the pool's chunk size (default VM,
+ * ordinary memslot; the boot reserves them), one line per backing:
+ *
+ *   BENCH fault backing=<pool|pool-mmap|hugetlb> chunk=<bytes> size=<bytes>
+ *         faults=<n> pages_4k=<n> pages_2m=<n> pages_1g=<n> ns=<ns>
+ *         mib_per_s=<n>
+ *
+ * Each backing runs BENCH_FAULT_ROUNDS times, the backings taking turns,
+ * and the fastest round is printed; "BENCH fault-ratio" gives the pool
+ * backings' throughput over hugetlbfs's (above 1: the pool is faster).
+ *
+ * Usage: gmem_pool_bench [-f] [-s SIZE]   (default 1G; suffixes as
+ * parse_size() takes them; a multiple of the pool's chunk size)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +102,12 @@ enum bench_convert_stage {
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB		(21 << MAP_HUGE_SHIFT)
 #endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB		(30 << MAP_HUGE_SHIFT)
+#endif
+/* Rounds of the fault-in benchmark; the fastest of each backing counts. */
+#define BENCH_FAULT_ROUNDS	3
+#define BENCH_MIB_SHIFT		20
 
 struct bench_result {
 	const char *backing;
@@ -127,6 +148,16 @@ static void guest_convert(uint64_t gpa, uint64_t size)
 
 	for (off = 0; off < size; off += PAGE_SIZE)
 		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 3);
+	GUEST_DONE();
+}
+
+/* Fault-in: one write per 2 MiB, each the first touch of its page. */
+static void guest_fault_in(uint64_t gpa, uint64_t size)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += SZ_2M)
+		WRITE_ONCE(*(uint64_t *)(gpa + off), off | 1);
 	GUEST_DONE();
 }
 
@@ -578,18 +609,172 @@ static void bench_convert_all(uint64_t chunk, uint64_t size)
 	printf("\n");
 }
 
-static uint64_t bench_parse_args(int argc, char *argv[])
+enum fault_backing {
+	FAULT_POOL,
+	FAULT_POOL_MMAP,
+	FAULT_HUGETLB,
+	FAULT_NR,
+};
+
+static const char * const fault_names[FAULT_NR] = {
+	[FAULT_POOL] = "pool",
+	[FAULT_POOL_MMAP] = "pool-mmap",
+	[FAULT_HUGETLB] = "hugetlb",
+};
+
+struct fault_result {
+	struct bench_counters c;
+	uint64_t ns;
+	bool ran;
+};
+
+/* Make @nr hugetlbfs pages of @page_size free; the boot should have. */
+static bool hugetlb_reserve(uint64_t page_size, uint64_t nr)
+{
+	char path[128];
+	long free_pages = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages",
+		 page_size >> 10);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%ld", &free_pages) != 1)
+		free_pages = -1;
+	fclose(f);
+	if (free_pages >= (long)nr)
+		return true;
+	if (page_size == SZ_2M)
+		return hugetlb_set_pages(nr) >= (long)nr;
+	return false;
+}
+
+/* Map @size bytes of @b behind an ordinary memslot of @vm. */
+static bool fault_map(struct default_mem *m, enum fault_backing b,
+		      struct kvm_vm *vm, uint64_t chunk, uint64_t size, int nid)
+{
+	int huge = chunk == SZ_1G ? MAP_HUGE_1GB : MAP_HUGE_2MB;
+
+	if (b == FAULT_POOL_MMAP)
+		return default_map(m, DEF_POOL_MMAP, vm, size, nid);
+	m->fd = -1;
+	m->raw_len = size;
+	if (!hugetlb_reserve(chunk, size / chunk))
+		return false;
+	m->raw = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge, -1, 0);
+	m->mem = m->raw;
+	return m->raw != MAP_FAILED;
+}
+
+/* One round of backing @b: time the guest's first touch of @size bytes. */
+static bool bench_fault_one(struct fault_result *r, enum fault_backing b,
+			    uint64_t chunk, uint64_t size, int nid)
+{
+	struct bench_counters c0;
+	struct default_mem m;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	void *raw = NULL;
+	uint64_t t0, ns;
+	int fd = -1;
+
+	if (b == FAULT_POOL) {
+		vm = gmem_pool_create_private_vm(&vcpu, guest_fault_in);
+		fd = gmem_pool_create(vm, size, GUEST_MEMFD_FLAG_POOL, nid);
+		raw = bench_bind(vm, vcpu, fd, size);
+	} else {
+		vm = vm_create_with_one_vcpu(&vcpu, guest_fault_in);
+		if (!fault_map(&m, b, vm, chunk, size, nid)) {
+			kvm_vm_free(vm);
+			return false;
+		}
+		vm_set_user_memory_region(vm, BENCH_SLOT, 0, BENCH_GPA, size,
+					  m.mem);
+		virt_map_level(vm, BENCH_GPA, BENCH_GPA, size, PG_LEVEL_2M);
+		vcpu_args_set(vcpu, 2, BENCH_GPA, size);
+		gmem_pool_prefault_slot0(vcpu);
+	}
+
+	c0 = read_counters(vm, vcpu);
+	t0 = now_ns();
+	run_guest(vcpu);
+	ns = now_ns() - t0;
+	if (!r->ran || ns < r->ns) {
+		r->ns = ns;
+		r->c = counters_since(&c0, vm, vcpu);
+	}
+	r->ran = true;
+
+	kvm_vm_free(vm);
+	if (b == FAULT_POOL) {
+		close(fd);
+		munmap(raw, size + SZ_1G);
+	} else {
+		munmap(m.raw, m.raw_len);
+		if (m.fd >= 0)
+			close(m.fd);
+	}
+	return true;
+}
+
+static uint64_t fault_mib_per_s(const struct fault_result *r, uint64_t size)
+{
+	return r->ns ? (size >> BENCH_MIB_SHIFT) * NSEC_PER_SEC / r->ns : 0;
+}
+
+static void print_fault(enum fault_backing b, const struct fault_result *r,
+			uint64_t chunk, uint64_t size)
+{
+	if (!r->ran) {
+		printf("BENCH fault backing=%s chunk=%lu skipped\n",
+		       fault_names[b], chunk);
+		return;
+	}
+	printf("BENCH fault backing=%s chunk=%lu size=%lu faults=%lu",
+	       fault_names[b], chunk, size, r->c.faults);
+	printf(" pages_4k=%lu pages_2m=%lu pages_1g=%lu ns=%lu mib_per_s=%lu\n",
+	       r->c.p4k, r->c.p2m, r->c.p1g, r->ns, fault_mib_per_s(r, size));
+}
+
+/* Fault-in of each backing, the backings taking turns round after round. */
+static void bench_fault_all(uint64_t chunk, uint64_t size)
+{
+	struct fault_result r[FAULT_NR] = {};
+	int b, round, nid = gmem_pool_find_node(size / chunk);
+
+	TEST_ASSERT(nid >= 0, "no pool node with %lu free chunks", size / chunk);
+	for (round = 0; round < BENCH_FAULT_ROUNDS; round++)
+		for (b = 0; b < FAULT_NR; b++)
+			bench_fault_one(&r[b], b, chunk, size, nid);
+	for (b = 0; b < FAULT_NR; b++)
+		print_fault(b, &r[b], chunk, size);
+
+	/* Throughput ratios: hugetlbfs time over pool time. */
+	printf("BENCH fault-ratio chunk=%lu", chunk);
+	print_ratio("pool_over_hugetlb", r[FAULT_HUGETLB].ns, r[FAULT_POOL].ns);
+	print_ratio("pool_mmap_over_hugetlb", r[FAULT_HUGETLB].ns,
+		    r[FAULT_POOL_MMAP].ns);
+	printf("\n");
+}
+
+static uint64_t bench_parse_args(int argc, char *argv[], bool *fault)
 {
 	uint64_t size = BENCH_DEFAULT_SIZE;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:")) != -1) {
+	while ((opt = getopt(argc, argv, "fs:")) != -1) {
 		switch (opt) {
+		case 'f':
+			*fault = true;
+			break;
 		case 's':
 			size = parse_size(optarg);
 			break;
 		default:
-			printf("usage: %s [-s SIZE]\n", argv[0]);
+			printf("usage: %s [-f] [-s SIZE]\n", argv[0]);
 			exit(KSFT_FAIL);
 		}
 	}
@@ -601,7 +786,8 @@ int main(int argc, char *argv[])
 {
 	struct bench_result stock = { .backing = "stock", .chunk = PAGE_SIZE };
 	struct bench_result pool = { .backing = "pool" };
-	uint64_t size = bench_parse_args(argc, argv);
+	bool fault = false;
+	uint64_t size = bench_parse_args(argc, argv, &fault);
 	int nid;
 
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_GUEST_MEMFD));
@@ -611,6 +797,15 @@ int main(int argc, char *argv[])
 	pool.chunk = kvm_check_cap(KVM_CAP_GUEST_MEMFD_POOL);
 	stock.size = size;
 	pool.size = size;
+
+	if (fault) {
+		TEST_REQUIRE(pool.chunk);
+		TEST_ASSERT(!(size % pool.chunk),
+			    "size %lu is not a multiple of the chunk size %lu",
+			    size, pool.chunk);
+		bench_fault_all(pool.chunk, size);
+		return 0;
+	}
 
 	bench_one(&stock, false, 0);
 	print_result(&stock);
