@@ -109,6 +109,11 @@ w1)
 	# shellcheck disable=SC2086
 	make -s ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" W=1 $objs > "$out.log" 2>&1
 	status=$?
+	# A single-object target builds the decompressor's objects
+	# (arch/x86/boot/) with the kernel's flags, not their own: drop them,
+	# so that the next build makes them again as the bzImage needs them.
+	# shellcheck disable=SC2046
+	rm -f $(echo "$objs" | grep '^arch/x86/boot/' || true)
 	# In a file we patch, a warning is ours when it points at a line our
 	# patch adds; base code we did not touch keeps its own warnings.
 	for f in $sources; do
