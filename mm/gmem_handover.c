@@ -891,7 +891,7 @@ static int gmem_ho_encode_poisoned(struct gmem_handover_enc *enc)
 	for (w.pool = gmem_pool_next(NULL); w.pool;
 	     w.pool = gmem_pool_next(w.pool)) {
 		ret = gmem_pool_walk_poisoned(w.pool,
-						  gmem_ho_encode_poisoned_fn, &w);
+					      gmem_ho_encode_poisoned_fn, &w);
 		if (ret)
 			return ret;
 	}
