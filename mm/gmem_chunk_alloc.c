@@ -217,6 +217,25 @@ int gmem_pool_alloc_chunk(struct gmem_pool *pool, u32 owner,
 }
 EXPORT_SYMBOL_IF_KUNIT(gmem_pool_alloc_chunk);
 
+/*
+ * Chunk @idx, in use, loses its owner: it becomes free, unless it was
+ * retired (it passes to GMEM_CHUNK_OWNER_POISONED for good) or a kernel
+ * mapping still pins it (GMEM_CHUNK_OWNER_PINNED until the last unpin).
+ */
+static void __gmem_pool_let_go(struct gmem_pool *pool, unsigned long idx)
+{
+	lockdep_assert_held(&pool->lock);
+	if (pool->poisoned && test_bit(idx, pool->poisoned)) {
+		pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
+	} else if (xa_load(&pool->pins, idx)) {
+		pool->owners[idx] = GMEM_CHUNK_OWNER_PINNED;
+	} else {
+		__clear_bit(idx, pool->bitmap);
+		pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
+		pool->hdr->nfree++;
+	}
+}
+
 /**
  * gmem_pool_free_chunk() - give a chunk back to its pool
  * @pool: the pool
@@ -240,15 +259,7 @@ int gmem_pool_free_chunk(struct gmem_pool *pool, unsigned long idx,
 
 	spin_lock(&pool->lock);
 	if (test_bit(idx, pool->bitmap) && pool->owners[idx] == owner) {
-		if (pool->poisoned && test_bit(idx, pool->poisoned)) {
-			pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
-		} else if (xa_load(&pool->pins, idx)) {
-			pool->owners[idx] = GMEM_CHUNK_OWNER_PINNED;
-		} else {
-			__clear_bit(idx, pool->bitmap);
-			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
-			pool->hdr->nfree++;
-		}
+		__gmem_pool_let_go(pool, idx);
 		ret = 0;
 	}
 	spin_unlock(&pool->lock);
@@ -591,16 +602,9 @@ int gmem_pool_unpin_chunk(struct gmem_pool *pool, unsigned long idx)
 		xa_store(&pool->pins, idx, xa_mk_value(pins - 1), GFP_NOWAIT);
 	} else {
 		xa_erase(&pool->pins, idx);
-		if (pool->owners[idx] != GMEM_CHUNK_OWNER_PINNED) {
-			/* Still its owner's, or retired for good. */
-		} else if (pool->poisoned && test_bit(idx, pool->poisoned)) {
-			/* Retired while nobody but the pin held it. */
-			pool->owners[idx] = GMEM_CHUNK_OWNER_POISONED;
-		} else {
-			__clear_bit(idx, pool->bitmap);
-			pool->owners[idx] = GMEM_CHUNK_OWNER_NONE;
-			pool->hdr->nfree++;
-		}
+		/* Let go while pinned: the owner's free, done now. */
+		if (pool->owners[idx] == GMEM_CHUNK_OWNER_PINNED)
+			__gmem_pool_let_go(pool, idx);
 	}
 	spin_unlock(&pool->lock);
 	return ret;
